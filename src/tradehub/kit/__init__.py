@@ -1,0 +1,1 @@
+"""Domain-free plumbing shared by every module: database, types, errors, lists, requests."""

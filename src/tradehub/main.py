@@ -1,0 +1,79 @@
+"""create_app(): routers, middleware, problem handlers and the lifespan that owns the engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tradehub import __version__
+from tradehub.api import api_routers
+from tradehub.config import Settings, get_settings
+from tradehub.kit.db import create_engine, create_sessionmaker
+from tradehub.kit.handlers import install_problem_handlers
+from tradehub.kit.logging import configure_logging
+from tradehub.kit.middleware import RequestContextMiddleware
+from tradehub.ops.router import router as ops_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Back office for commodity brokerage houses: partners, sales contracts, invoices, payments,
+brokerage bills, disputes and a trade desk. Errors are `application/problem+json` with a
+stable `code`; lists take `page`, `limit` and `sort`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+) -> FastAPI:
+    """Build the service. Tests pass their own engine/sessionmaker; otherwise the app owns one."""
+    settings = settings or get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine or create_engine(settings)
+        app.state.sessionmaker = sessionmaker or create_sessionmaker(app.state.engine)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="TradeHub",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    if engine is not None:  # available before startup too, for tests that skip the lifespan
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker or create_sessionmaker(engine)
+
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(ops_router)
+    for router in api_routers():
+        app.include_router(router, prefix=API_PREFIX)
+    return app

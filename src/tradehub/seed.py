@@ -1,0 +1,15 @@
+"""Demo data for ``tradehub seed-demo``: each module that has demo data registers a seeder.
+
+Seeders must be idempotent (look up before creating) and run in one transaction together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
+
+Seeder = Callable[[AsyncSession, Console], Awaitable[None]]
+
+SEEDERS: list[tuple[str, Seeder]] = []
