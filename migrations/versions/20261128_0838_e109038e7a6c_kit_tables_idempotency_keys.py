@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from tradehub.kit import types as th_types
 
 revision: str = "e109038e7a6c"
@@ -35,10 +36,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("scope", "key", name=op.f("uq_idempotency_keys_scope_key")),
     )
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_idempotency_keys_expires_at", ["expires_at"], unique=False
-        )
-
+        batch_op.create_index("ix_idempotency_keys_expires_at", ["expires_at"], unique=False)
 
 
 def downgrade() -> None:

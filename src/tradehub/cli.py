@@ -19,7 +19,9 @@ from tradehub.kit.db import create_engine, create_sessionmaker, session_scope
 from tradehub.kit.metrics import MULTIPROC_ENV
 from tradehub.seed import SEEDERS
 
-app = typer.Typer(help="TradeHub: back office for commodity brokerage houses.", no_args_is_help=True)
+app = typer.Typer(
+    help="TradeHub: back office for commodity brokerage houses.", no_args_is_help=True
+)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Run scheduled jobs by hand.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

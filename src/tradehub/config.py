@@ -1,4 +1,4 @@
-"""One Settings class: every knob of the service, read from ``TRADEHUB_*`` variables and ``.env``."""
+"""One Settings class: every knob of the service, from ``TRADEHUB_*`` variables and ``.env``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Used only in development and tests; production refuses it (see _require_real_secret).
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production-use"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production-use"  # noqa: S105
 MINIMUM_SECRET_LENGTH = 32
 
 

@@ -171,7 +171,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
     responses: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        model: type[BaseModel] = {422: ValidationProblem, 500: InternalProblem}.get(status, Problem)
+        special: dict[int, type[BaseModel]] = {422: ValidationProblem, 500: InternalProblem}
+        model = special.get(status, Problem)
         responses[status] = {
             "model": model,
             "description": descriptions.get(status, "Problem"),

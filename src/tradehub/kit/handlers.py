@@ -56,7 +56,11 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     """loc/msg/type only: the rejected input is never echoed (it may be a password)."""
     return [
-        {"loc": [part for part in error.get("loc", ())], "msg": error.get("msg", ""), "type": error.get("type", "")}
+        {
+            "loc": [part for part in error.get("loc", ())],
+            "msg": error.get("msg", ""),
+            "type": error.get("type", ""),
+        }
         for error in exc.errors()
     ]
 
@@ -71,7 +75,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    error = AppError(str(exc.detail), code=_HTTP_CODES.get(exc.status_code, f"http.{exc.status_code}"))
+    error = AppError(
+        str(exc.detail), code=_HTTP_CODES.get(exc.status_code, f"http.{exc.status_code}")
+    )
     error.status = exc.status_code
     error.title = _title(exc.status_code)
     if exc.headers:
@@ -87,6 +93,7 @@ async def _stale_data(request: Request, exc: Exception) -> JSONResponse:
 
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # A safety net: services check their rules first; this only catches a lost race.
+    assert isinstance(exc, IntegrityError)
     log.warning("request.integrity_error", error=str(exc.orig)[:200])
     return problem_response(
         request, Conflict("The change conflicts with existing data", code="integrity.conflict")

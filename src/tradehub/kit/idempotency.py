@@ -35,6 +35,7 @@ HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 DEFAULT_TTL = timedelta(hours=24)
+IN_PROGRESS = "A request with this Idempotency-Key is in progress"
 
 
 class IdempotencyRecord(Base):
@@ -84,17 +85,11 @@ async def idempotent(request: Request) -> None:
     session = await get_session(request)
     fingerprint = request_fingerprint(request.method, request.url.path, await request.body())
     scope = idempotency_scope(request)
-    record_id = await _claim(session, scope=scope, key=key, request=request, fingerprint=fingerprint)
+    record_id = await _claim(
+        session, scope=scope, key=key, request=request, fingerprint=fingerprint
+    )
     if record_id is None:
-        existing = await _load(session, scope, key)
-        if existing is None:  # expired and purged between our statements: claim afresh
-            record_id = await _claim(
-                session, scope=scope, key=key, request=request, fingerprint=fingerprint
-            )
-        else:
-            raise _answer_for_existing(existing, fingerprint)
-    if record_id is None:
-        raise Conflict("A request with this Idempotency-Key is in progress", code="idempotency.in_progress")
+        raise _answer_for_existing(await _load(session, scope, key), fingerprint)
     current_transaction(request).before_commit(_store_response(record_id))
 
 
@@ -112,7 +107,7 @@ async def _claim(
     record_id = uuid.uuid4()
     inserted = await insert_or_ignore(
         session,
-        IdempotencyRecord.__table__,
+        IdempotencyRecord.__table__,  # type: ignore[arg-type]
         {
             "id": record_id,
             "scope": scope,
@@ -144,16 +139,14 @@ async def _load(session: AsyncSession, scope: str, key: str) -> IdempotencyRecor
     return result.scalar_one_or_none()
 
 
-def _answer_for_existing(record: IdempotencyRecord, fingerprint: str) -> Exception:
+def _answer_for_existing(record: IdempotencyRecord | None, fingerprint: str) -> Exception:
+    if record is None or record.status_code is None:  # claimed by a request not yet finished
+        return Conflict(IN_PROGRESS, code="idempotency.in_progress")
     if record.request_hash != fingerprint:
         return Unprocessable(
             "This Idempotency-Key was used with a different request",
             code="idempotency.key_reused",
             errors=[{"loc": ["header", HEADER], "msg": "key reused", "type": "value_error"}],
-        )
-    if record.status_code is None:
-        return Conflict(
-            "A request with this Idempotency-Key is in progress", code="idempotency.in_progress"
         )
     replay = Response(
         content=record.response_body or b"",

@@ -9,8 +9,8 @@ database open no connection.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -23,7 +23,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BeforeCommit = Callable[[AsyncSession, Response], Awaitable[None]]
 
 
-class EarlyResponse(Exception):  # noqa: N818 - a control-flow signal, not an error
+class EarlyResponse(Exception):
     """Raised by a dependency that already knows the full answer (e.g. an idempotent replay)."""
 
     def __init__(self, response: Response) -> None:
@@ -63,7 +63,7 @@ class RequestTransaction:
 
 
 class TransactionalRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def handle_in_transaction(request: Request) -> Response:
