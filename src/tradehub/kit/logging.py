@@ -23,7 +23,9 @@ _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+):[^@/\s]+@")
 _PAN = re.compile(r"\b([A-Z]{3}[ABCFGHJLPT][A-Z])(\d{4})([A-Z])\b")
 _AADHAAR = re.compile(r"\b\d{4}[ -]?\d{4}[ -]?\d{4}\b")
-_SECRET_QUERY = re.compile(r"(?i)\b(token|password|otp|secret)=([^&\s]+)")
+# The key may be longer than the word: access_token=, refresh_token=, new_password=, otp_code=.
+_SECRET_QUERY = re.compile(r"(?i)\b(\w*(?:token|password|otp|secret)\w*)=([^&\s]+)")
+_UUID = re.compile(r"(?i)\b[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\b")
 
 
 def is_secret_key(key: str) -> bool:
@@ -38,7 +40,20 @@ def scrub_text(text: str) -> str:
     text = _URL_PASSWORD.sub(r"\1:" + REDACTED + "@", text)
     text = _SECRET_QUERY.sub(r"\1=" + REDACTED, text)
     text = _PAN.sub(lambda m: m.group(1)[:2] + "XXXXXX" + m.group(3), text)
-    return _AADHAAR.sub("XXXX-XXXX-XXXX", text)
+    return _mask_aadhaar(text)
+
+
+def _mask_aadhaar(text: str) -> str:
+    """Mask 12-digit numbers, but leave UUIDs whole: the all-digit runs of an id in a logged
+    path (``…/00000000-0000-…``) are not Aadhaar numbers, and masking them falsifies the path."""
+    pieces: list[str] = []
+    start = 0
+    for match in _UUID.finditer(text):
+        pieces.append(_AADHAAR.sub("XXXX-XXXX-XXXX", text[start : match.start()]))
+        pieces.append(match.group())
+        start = match.end()
+    pieces.append(_AADHAAR.sub("XXXX-XXXX-XXXX", text[start:]))
+    return "".join(pieces)
 
 
 def redact(value: Any, key: str = "") -> Any:

@@ -7,6 +7,7 @@ import json
 import re
 import time
 import uuid
+import weakref
 from typing import Any
 
 import structlog
@@ -15,6 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradehub.kit.errors import PROBLEM_CONTENT_TYPE, InternalProblem
 from tradehub.kit.metrics import observe_request
+
+try:  # FastAPI >= 0.16x keeps included routes unflattened and exposes their full paths here
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # older FastAPI copies each route with its full path: route.path is enough
+    iter_route_contexts = None  # type: ignore[assignment]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -40,10 +46,48 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
 
 
 def route_label(scope: Scope) -> str:
-    """The route template (``/api/v1/things/{id}``), never the raw path: bounded label values."""
+    """The route template (``/api/v1/things/{id}``), never the raw path: bounded label values.
+
+    FastAPI keeps an included router's routes as they were declared, so ``scope["route"].path``
+    lacks the prefix given to ``include_router`` (``/api/v1``); the full template comes from the
+    app's effective routes, indexed once per app.
+    """
     route = scope.get("route")
+    if route is None:
+        return "unmatched"
+    candidates = _templates_of(scope.get("app"), route)
+    if len(candidates) == 1:
+        return candidates[0][1]
+    for regex, template in candidates:  # one router included under several prefixes
+        if regex is not None and regex.match(scope.get("path", "")):
+            return template
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else "unmatched"
+
+
+_RouteIndex = dict[int, list[tuple[Any, str]]]
+_route_indexes: weakref.WeakKeyDictionary[Any, _RouteIndex] = weakref.WeakKeyDictionary()
+
+
+def _templates_of(app: Any, route: Any) -> list[tuple[Any, str]]:
+    if app is None or iter_route_contexts is None:
+        return []
+    index = _route_indexes.get(app)
+    if index is None or id(route) not in index:  # first request, or routes added since
+        index = _index_routes(app)
+        index.setdefault(id(route), [])  # an unindexable route: do not rebuild for it again
+        _route_indexes[app] = index
+    return index[id(route)]
+
+
+def _index_routes(app: Any) -> _RouteIndex:
+    index: _RouteIndex = {}
+    for context in iter_route_contexts(getattr(app, "routes", [])):
+        template = context.path_format or context.path
+        if isinstance(template, str):
+            regex = getattr(context, "path_regex", None)
+            index.setdefault(id(context.original_route), []).append((regex, template))
+    return index
 
 
 class RequestContextMiddleware:
