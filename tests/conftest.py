@@ -80,7 +80,15 @@ async def recreate_postgres_database(base_url: str, name: str) -> None:
 
 @pytest.fixture(scope="session")
 def test_settings(database_url: str) -> Settings:
-    return Settings(env=Environment.TEST, database_url=database_url, log_json=True)
+    # Cheap argon2 parameters: the tests exercise the logic, bench/ measures the real cost.
+    return Settings(
+        env=Environment.TEST,
+        database_url=database_url,
+        log_json=True,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -147,12 +155,20 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def empty_all_tables(engine: AsyncEngine) -> None:
-    tables = [t for t in reversed(Base.metadata.sorted_tables) if not t.info.get("reference")]
+    """Delete what tests committed, keeping rows the migrations seeded (``info["seeded"]``:
+    True for a whole reference table, or the name of a boolean column marking seeded rows)."""
+    tables = list(reversed(Base.metadata.sorted_tables))
     for metadata in TEST_ONLY_METADATA:
         tables.extend(reversed(metadata.sorted_tables))
     async with engine.begin() as connection:
         for table in tables:
-            await connection.execute(delete(table))
+            seeded = table.info.get("seeded")
+            if seeded is True:
+                continue
+            statement = delete(table)
+            if isinstance(seeded, str):
+                statement = statement.where(table.c[seeded].is_(False))
+            await connection.execute(statement)
 
 
 @pytest.fixture
@@ -208,3 +224,4 @@ async def scalar(session: AsyncSession, sql: str, **params: Any) -> Any:
 
 
 import tests.probe  # noqa: E402,F401  - registers the test-only probe table and router
+from tests.auth_helpers import auth_headers, make_user, sign_in  # noqa: E402,F401

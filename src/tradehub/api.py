@@ -7,6 +7,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from tradehub.audit.router import router as audit_router
+from tradehub.auth.invitations_router import invitation_accept_router, invitations_router
+from tradehub.auth.otp_router import otp_router
+from tradehub.auth.router import auth_router, users_router
+from tradehub.jobs.router import router as jobs_router
+from tradehub.notification.router import router as notification_router
+
 
 def api_routers() -> list[APIRouter]:
-    return []
+    return [
+        auth_router,
+        otp_router,
+        users_router,
+        invitations_router,
+        invitation_accept_router,
+        audit_router,
+        notification_router,
+        jobs_router,
+    ]

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 
+from tradehub.audit.cli import audit_app
+from tradehub.auth.seed import create_user
 from tradehub.config import get_settings
+from tradehub.jobs import cli as jobs_cli
 from tradehub.kit import migrations
 from tradehub.kit.db import create_engine, create_sessionmaker, session_scope
+from tradehub.kit.errors import AppError
+from tradehub.kit.logging import configure_logging
 from tradehub.kit.metrics import MULTIPROC_ENV
 from tradehub.seed import SEEDERS
 
@@ -26,9 +31,14 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Run scheduled jobs by hand.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(audit_app, name="audit")
 
 console = Console()
 NOT_YET_EXIT_CODE = 2
+# uvicorn kills a worker that does not answer its supervisor's ping within this time. A spawned
+# worker first re-imports this module (alembic, SQLAlchemy: seconds on a small machine), so
+# uvicorn's 5 s default made busy 2-core hosts kill and respawn their workers forever.
+WORKER_HEALTHCHECK_TIMEOUT_SECONDS = 60
 
 
 def _not_available(what: str) -> typer.Exit:
@@ -44,6 +54,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (and /docs)."""
     settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)  # the supervisor's too
     worker_count = workers or settings.workers
     if worker_count > 1:
         _prepare_multiprocess_metrics()
@@ -56,20 +67,31 @@ def serve(
         access_log=False,
         log_config=None,
         proxy_headers=False,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT_SECONDS,
     )
 
 
 def _prepare_multiprocess_metrics() -> None:
-    """Every worker writes its samples under one fresh folder that /metrics aggregates."""
-    folder = Path(os.environ.get(MULTIPROC_ENV) or Path(tempfile.gettempdir()) / "tradehub-metrics")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    """Every worker writes its samples under one fresh folder that /metrics aggregates.
+
+    A folder given in the environment is emptied of the previous run's sample files only (never
+    removed: it may hold other files); without one, each server gets its own new folder, so two
+    servers on one host do not wipe or mix each other's samples.
+    """
+    configured = os.environ.get(MULTIPROC_ENV)
+    if configured:
+        folder = Path(configured)
+        folder.mkdir(parents=True, exist_ok=True)
+        for samples in folder.glob("*.db"):
+            samples.unlink(missing_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="tradehub-metrics-"))
     os.environ[MULTIPROC_ENV] = str(folder)
 
 
 @app.command()
 def migrate(
-    target: Annotated[str, typer.Argument(help="Revision to upgrade to")] = "head",
+    target: Annotated[str, typer.Argument(help="Revision to upgrade to")] = "heads",
 ) -> None:
     """Bring the database schema up to date."""
 
@@ -87,17 +109,15 @@ def migrate(
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Create demo masters, partners and users (idempotent)."""
-    if not SEEDERS:
-        console.print("Nothing to seed: no module provides demo data yet.")
-        return
+    settings = get_settings()
 
     async def run() -> None:
-        engine = create_engine(get_settings())
+        engine = create_engine(settings)
         try:
             async with session_scope(create_sessionmaker(engine)) as session:
                 for name, seeder in SEEDERS:
                     console.print(f"Seeding {name}…")
-                    await seeder(session, console)
+                    await seeder(session, console, settings)
         finally:
             await engine.dispose()
 
@@ -112,23 +132,56 @@ def users_create(
     name: Annotated[str, typer.Option(help="Full name")],
     role: Annotated[str, typer.Option(help="Role to grant")] = "admin",
 ) -> None:
-    """Create a user account."""
-    raise _not_available("User management")
+    """Create a user account (e.g. the first admin)."""
+    settings = get_settings()
+
+    async def run() -> str:
+        engine = create_engine(settings)
+        try:
+            async with session_scope(create_sessionmaker(engine)) as session:
+                return await create_user(
+                    session, settings, email=email, password=password, name=name, role=role
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        user_id = asyncio.run(run())
+    except AppError as error:
+        console.print(f"[red]{error.detail}[/red]")
+        for item in getattr(error, "errors", []):
+            console.print(f"[red]- {'.'.join(map(str, item['loc']))}: {item['msg']}[/red]")
+        raise typer.Exit(1) from None
+    except ValidationError as error:
+        console.print(f"[red]Invalid input:[/red] {error.errors()[0]['msg']}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]Created {email} ({role}), id {user_id}.[/green]")
 
 
 @app.command()
-def worker() -> None:
-    """Deliver queued messages and run due jobs."""
-    raise _not_available("The job worker")
+def worker(
+    engine: Annotated[
+        jobs_cli.WorkerEngine,
+        typer.Option(help="builtin (any database) or procrastinate (PostgreSQL)"),
+    ] = jobs_cli.WorkerEngine.BUILTIN,
+) -> None:
+    """Deliver queued e-mails and SMS and run due jobs, until stopped (SIGINT/SIGTERM)."""
+    jobs_cli.run_worker(engine)
 
 
 @app.command()
 def scheduler() -> None:
-    """Enqueue periodic jobs when they fall due."""
-    raise _not_available("The job scheduler")
+    """Run scheduled jobs when they fall due, without delivering messages."""
+    jobs_cli.run_scheduler()
 
 
 @jobs_app.command("run")
 def jobs_run(name: Annotated[str, typer.Argument(help="Job name, e.g. session_cleanup")]) -> None:
-    """Run one scheduled job now."""
-    raise _not_available(f"Job {name!r}")
+    """Run one scheduled job now (exit 2 for an unknown job, 1 if it fails)."""
+    jobs_cli.run_job(name)
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """List the scheduled jobs with their last run."""
+    jobs_cli.list_jobs()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,7 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str = Field(
         default="sqlite+aiosqlite:///./var/tradehub.db",
+        repr=False,  # may carry a password
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…",
     )
     host: str = "127.0.0.1"
@@ -51,10 +53,55 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     sms_provider: str = "console"
 
+    # Outbox delivery and scheduled jobs (tradehub.notification, tradehub.jobs).
+    embedded_worker: bool | None = Field(
+        default=None,
+        description="Run the job runner inside `tradehub serve`; unset means on, except in tests",
+    )
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    sms_http_url: str | None = None
+    sms_http_api_key: SecretStr | None = None
+    sms_sender: str = "TRDHUB"
+    sms_timeout_seconds: float = Field(default=15.0, gt=0)
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base of links in e-mails (password reset)"
+    )
+    jwt_issuer: str = "tradehub"
+    jwt_audience: str = "tradehub-api"
+    access_token_minutes: int = Field(default=30, ge=1)
+    refresh_token_days: int = Field(default=7, ge=1)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    password_reset_minutes: int = Field(default=60, ge=1)
+    password_history: int = Field(default=5, ge=0)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    lockout_minutes: int = Field(default=30, ge=1)
+    login_rate_per_minute: int = Field(default=20, ge=1)
+    reset_rate_per_hour: int = Field(default=10, ge=1)
+    otp_minutes: int = Field(default=10, ge=1)
+    invitation_days: int = Field(default=7, ge=1, description="Life of a sub-user invitation")
+    max_sub_users: int = Field(
+        default=5, ge=0, description="Sub-users (active plus invited) per business partner"
+    )
+    otp_max_attempts: int = Field(default=3, ge=1)
+    otp_sends_per_destination_per_hour: int = Field(default=5, ge=1)
+    otp_requests_per_address_per_hour: int = Field(default=20, ge=1)
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
 
     @model_validator(mode="after")
     def _require_real_secret(self) -> Settings:
@@ -66,6 +113,13 @@ class Settings(BaseSettings):
                     f"{MINIMUM_SECRET_LENGTH} characters in production"
                 )
         return self
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        """Whether `tradehub serve` runs the job runner in-process (off by default in tests)."""
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return self.env is not Environment.TEST
 
     @property
     def is_sqlite(self) -> bool:

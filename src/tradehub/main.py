@@ -11,11 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tradehub import __version__
 from tradehub.api import api_routers
+from tradehub.auth.service import Identity
 from tradehub.config import Settings, get_settings
+from tradehub.jobs.runner import embedded_runner
 from tradehub.kit.db import create_engine, create_sessionmaker
 from tradehub.kit.handlers import install_problem_handlers
 from tradehub.kit.logging import configure_logging
 from tradehub.kit.middleware import RequestContextMiddleware
+from tradehub.kit.openapi import install_openapi
+from tradehub.kit.ratelimit import RateLimiter, storage_for
+from tradehub.kit.security import PasswordHasher
 from tradehub.ops.router import router as ops_router
 
 API_PREFIX = "/api/v1"
@@ -43,7 +48,9 @@ def create_app(
         app.state.engine = engine or create_engine(settings)
         app.state.sessionmaker = sessionmaker or create_sessionmaker(app.state.engine)
         try:
-            yield
+            # Outbox delivery and scheduled jobs, in-process unless TRADEHUB_EMBEDDED_WORKER=false.
+            async with embedded_runner(settings, app.state.sessionmaker):
+                yield
         finally:
             if owned:
                 await app.state.engine.dispose()
@@ -62,7 +69,11 @@ def create_app(
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker or create_sessionmaker(engine)
 
+    app.state.identity = Identity(settings=settings, hasher=PasswordHasher.from_settings(settings))
+    app.state.rate_limiter = RateLimiter(storage_for(settings.redis_url))
+
     install_problem_handlers(app)
+    install_openapi(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

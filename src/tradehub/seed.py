@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
-Seeder = Callable[[AsyncSession, Console], Awaitable[None]]
+from tradehub.auth.seed import seed_demo_users
+from tradehub.config import Settings
 
-SEEDERS: list[tuple[str, Seeder]] = []
+Seeder = Callable[[AsyncSession, Console, Settings], Awaitable[None]]
+
+SEEDERS: list[tuple[str, Seeder]] = [("users", seed_demo_users)]

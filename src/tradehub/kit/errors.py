@@ -18,6 +18,9 @@ class AppError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
+    # An error that records evidence (a failed login, a denied permission) commits what the
+    # request wrote before answering; every other error rolls the request back.
+    keeps_changes: bool = False
 
     def __init__(
         self,

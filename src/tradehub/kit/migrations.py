@@ -36,7 +36,7 @@ def _run(connection: Connection, action: str, target: str) -> None:
         command.downgrade(config, target)
 
 
-async def upgrade(engine: AsyncEngine, target: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, target: str = "heads") -> None:
     async with engine.begin() as connection:
         await connection.run_sync(_run, "upgrade", target)
 

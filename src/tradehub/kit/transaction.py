@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradehub.kit.db import reset_write_intent, set_write_intent
+from tradehub.kit.errors import AppError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -53,6 +54,11 @@ class RequestTransaction:
             await hook(self._session, response)
         await self._session.commit()
 
+    async def commit_evidence(self) -> None:
+        """Commit without the success hooks: the request failed, but what it recorded stays."""
+        if self._session is not None:
+            await self._session.commit()
+
     async def rollback(self) -> None:
         if self._session is not None:
             await self._session.rollback()
@@ -76,6 +82,12 @@ class TransactionalRoute(APIRoute):
                 except EarlyResponse as early:
                     await transaction.rollback()
                     return early.response
+                except AppError as error:
+                    if error.keeps_changes:
+                        await transaction.commit_evidence()
+                    else:
+                        await transaction.rollback()
+                    raise
                 except BaseException:
                     await transaction.rollback()
                     raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
+import structlog
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -14,6 +15,7 @@ from tradehub.kit.metrics import render_metrics
 from tradehub.kit.migrations import at_head
 
 READY_TIMEOUT_SECONDS = 5.0
+log = structlog.get_logger("tradehub.ops")
 
 router = APIRouter(tags=["operations"])
 
@@ -47,7 +49,8 @@ async def ready(request: Request) -> JSONResponse:
                 await connection.execute(text("SELECT 1"))
             if not await at_head(engine):
                 checks["migrations"] = "behind"
-    except Exception:  # noqa: BLE001 - any failure means "not ready", reported, never raised
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported, not raised
+        log.warning("ready.database_unreachable", error=type(exc).__name__)
         checks["database"] = "unreachable"
         checks["migrations"] = "unknown"
     is_ready = all(value == "ok" for value in checks.values())

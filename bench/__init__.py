@@ -1,0 +1,1 @@
+"""Load and micro benchmarks of TradeHub (see bench/README.md); never imported by the app."""

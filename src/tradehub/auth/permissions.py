@@ -1,0 +1,52 @@
+"""The permission vocabulary and what each built-in role holds.
+
+Permissions are ``resource:action`` strings. Routes declare the one they need with
+``require(...)``; roles are sets of permissions. A new module adds its permissions here and
+grants them to the built-in roles, so the route × role matrix test knows about them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BuiltinRole(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    SALES = "sales"
+    ACCOUNTS = "accounts"
+    DISPUTE_MANAGER = "dispute_manager"
+    PARTNER = "partner"
+
+
+PERMISSIONS: dict[str, str] = {
+    "user:read": "See user accounts",
+    "user:write": "Create, change and deactivate user accounts",
+    "role:read": "See roles and permissions",
+    "role:write": "Create and change roles",
+    "audit:read": "Read the audit log",
+    "notification:read": "See queued and sent e-mails and SMS",
+    "job:read": "See scheduled jobs and their runs",
+    "job:run": "Run a scheduled job now",
+    "subuser:invite": "Invite colleagues to the partner portal",
+}
+
+_ALL = frozenset(PERMISSIONS)
+
+BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
+    BuiltinRole.ADMIN: _ALL,
+    BuiltinRole.MANAGER: frozenset({"user:read", "role:read", "audit:read", "notification:read"}),
+    BuiltinRole.SALES: frozenset(),
+    BuiltinRole.ACCOUNTS: frozenset(),
+    BuiltinRole.DISPUTE_MANAGER: frozenset(),
+    BuiltinRole.PARTNER: frozenset({"subuser:invite"}),
+}
+
+BUILTIN_ROLE_DESCRIPTIONS: dict[BuiltinRole, str] = {
+    BuiltinRole.ADMIN: "Everything, including users, roles and settings",
+    BuiltinRole.MANAGER: "Approves partners, contracts and payments; reads the audit log",
+    BuiltinRole.SALES: "Partners, contracts and the trade desk",
+    BuiltinRole.ACCOUNTS: "Invoices, payments, brokerage bills and the ledger",
+    BuiltinRole.DISPUTE_MANAGER: "Disputes and their resolution",
+    BuiltinRole.PARTNER: "Portal user of one business partner: sees only its own dealings",
+}

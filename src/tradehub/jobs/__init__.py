@@ -1,0 +1,1 @@
+"""Scheduled jobs and the runner that also delivers the outbox."""

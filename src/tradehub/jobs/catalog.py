@@ -1,0 +1,18 @@
+"""Every job and poller of the application, in one place.
+
+A module that owns a job defines it in its ``tasks.py`` with ``@registry.job(...)`` and adds
+its import here (api.md §10 lists ``kyc_expiry_reminders``, ``audit_archive`` and
+``offer_expiry`` for the modules that own them).
+"""
+
+from __future__ import annotations
+
+from tradehub.jobs import tasks as jobs_tasks
+from tradehub.jobs.registry import Registry, registry
+from tradehub.notification import tasks as notification_tasks
+
+TASK_MODULES = (jobs_tasks, notification_tasks)
+
+
+def application_registry() -> Registry:
+    return registry

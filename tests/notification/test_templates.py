@@ -1,0 +1,80 @@
+"""Templates: every mail has a subject, a text and an HTML part; HTML is escaped, text is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradehub.config import Settings
+from tradehub.notification.rendering import (
+    TemplateProblem,
+    render_email,
+    render_sms,
+    template_names,
+)
+
+CONTEXTS = {
+    "password_reset": {"name": "Asha", "link": "https://app.test/reset?token=t0k", "minutes": 60},
+    "invitation": {
+        "name": "Ravi",
+        "link": "https://app.test/invite?token=i9",
+        "inviter": "Asha Rao",
+        "organization": "Rao Cotton Brokers",
+        "days": 7,
+    },
+    "otp": {"name": "Asha", "code": "482913", "minutes": 10},
+    "welcome": {"name": "Ravi", "email": "ravi@example.com", "login_url": "https://app.test/"},
+}
+
+
+def test_the_four_mails_exist_and_otp_has_an_sms() -> None:
+    assert template_names("email") == sorted(CONTEXTS)
+    assert template_names("sms") == ["otp"]
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_each_mail_renders_subject_text_and_html(name: str, test_settings: Settings) -> None:
+    rendered = render_email(name, CONTEXTS[name], settings=test_settings)
+    assert rendered.subject and "\n" not in rendered.subject
+    assert "TradeHub" in rendered.subject or "TradeHub" in rendered.text
+    assert rendered.html.lstrip().startswith("<!doctype html>")
+    for value in CONTEXTS[name].values():
+        if isinstance(value, str) and value.startswith("https://"):
+            assert value in rendered.text and f'href="{value}"' in rendered.html
+
+
+def test_specific_content(test_settings: Settings) -> None:
+    otp = render_email("otp", CONTEXTS["otp"], settings=test_settings)
+    assert otp.subject == "Your TradeHub code is 482913"
+    assert "482913" in otp.text and "10 minutes" in otp.text
+    reset = render_email("password_reset", CONTEXTS["password_reset"], settings=test_settings)
+    assert "within 60 minutes" in reset.text
+    invitation = render_email("invitation", CONTEXTS["invitation"], settings=test_settings)
+    assert invitation.subject == "Asha Rao invited you to Rao Cotton Brokers"
+    assert "within 7 days" in invitation.text
+    welcome = render_email("welcome", {"name": "Ravi"}, settings=test_settings)
+    assert test_settings.public_url in welcome.text, "optional values fall back to defaults"
+    sms = render_sms("otp", CONTEXTS["otp"], settings=test_settings)
+    assert sms.startswith("482913 is your TradeHub verification code") and "\n" not in sms
+
+
+def test_html_is_escaped_and_text_is_not(test_settings: Settings) -> None:
+    context = {**CONTEXTS["welcome"], "name": "<script>alert('x')</script> & Sons"}
+    rendered = render_email("welcome", context, settings=test_settings)
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt;" in rendered.html and "&amp; Sons" in rendered.html
+    assert "<script>alert('x')</script> & Sons" in rendered.text
+
+
+def test_a_missing_variable_or_template_is_a_template_problem(test_settings: Settings) -> None:
+    with pytest.raises(TemplateProblem, match="link"):
+        render_email("password_reset", {"name": "Asha"}, settings=test_settings)
+    with pytest.raises(TemplateProblem, match="nothing_like_this"):
+        render_email("nothing_like_this", {}, settings=test_settings)
+    with pytest.raises(TemplateProblem, match="welcome"):
+        render_sms("welcome", {}, settings=test_settings)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "Welcome", "_layout", "otp.txt", ""])
+def test_template_names_cannot_reach_other_files(name: str, test_settings: Settings) -> None:
+    with pytest.raises(TemplateProblem, match="not a template name"):
+        render_email(name, {}, settings=test_settings)
