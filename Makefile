@@ -35,6 +35,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run_platform.py
+	$(BIN)/python bench/run_auth.py
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock: install

@@ -34,16 +34,10 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(audit_app, name="audit")
 
 console = Console()
-NOT_YET_EXIT_CODE = 2
 # uvicorn kills a worker that does not answer its supervisor's ping within this time. A spawned
 # worker first re-imports this module (alembic, SQLAlchemy: seconds on a small machine), so
 # uvicorn's 5 s default made busy 2-core hosts kill and respawn their workers forever.
 WORKER_HEALTHCHECK_TIMEOUT_SECONDS = 60
-
-
-def _not_available(what: str) -> typer.Exit:
-    console.print(f"[red]{what} is not available in this version of TradeHub yet.[/red]")
-    return typer.Exit(NOT_YET_EXIT_CODE)
 
 
 @app.command()

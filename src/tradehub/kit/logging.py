@@ -106,6 +106,10 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs each request
+    # SQL logging prints statement parameters (outbox payloads hold OTPs and reset links):
+    # drivers (and alembic, which /ready consults) log warnings and errors only.
+    for name in ("sqlalchemy", "aiosqlite", "asyncpg", "alembic.runtime.migration"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def get_logger(name: str) -> Any:
