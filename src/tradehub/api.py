@@ -11,8 +11,13 @@ from tradehub.audit.router import router as audit_router
 from tradehub.auth.invitations_router import invitation_accept_router, invitations_router
 from tradehub.auth.otp_router import otp_router
 from tradehub.auth.router import auth_router, users_router
+from tradehub.financial_year.router import router as financial_year_router
+from tradehub.geo.router import router as geo_router
 from tradehub.jobs.router import router as jobs_router
+from tradehub.masters.router import router as masters_router
+from tradehub.masters.terms_router import router as trade_masters_router
 from tradehub.notification.router import router as notification_router
+from tradehub.organization.router import router as organization_router
 
 
 def api_routers() -> list[APIRouter]:
@@ -25,4 +30,9 @@ def api_routers() -> list[APIRouter]:
         audit_router,
         notification_router,
         jobs_router,
+        masters_router,
+        trade_masters_router,
+        geo_router,
+        organization_router,
+        financial_year_router,
     ]

@@ -13,26 +13,52 @@ from tradehub.auth.models import (
     UserBranch,
     UserRole,
 )
+from tradehub.financial_year.models import FinancialYear
+from tradehub.geo.models import State, Station
 from tradehub.jobs.models import JobRun
 from tradehub.kit.db import Base
 from tradehub.kit.idempotency import IdempotencyRecord
 from tradehub.kit.outbox import OutboxMessage
+from tradehub.masters.models import (
+    CciTerms,
+    CommissionStructure,
+    Commodity,
+    GstRate,
+    QualityParameter,
+    TradeTerm,
+    Variety,
+    VarietyKey,
+)
+from tradehub.organization.models import Branch, Organization
 
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
     "Base",
+    "Branch",
+    "CciTerms",
+    "CommissionStructure",
+    "Commodity",
+    "FinancialYear",
+    "GstRate",
     "IdempotencyRecord",
     "Invitation",
     "JobRun",
+    "Organization",
     "OtpCode",
     "OutboxMessage",
     "PasswordHistory",
     "PasswordResetToken",
+    "QualityParameter",
     "Role",
     "RolePermission",
+    "State",
+    "Station",
+    "TradeTerm",
     "User",
     "UserBranch",
     "UserRole",
+    "Variety",
+    "VarietyKey",
 ]

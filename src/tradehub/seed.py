@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradehub.auth.seed import seed_demo_users
 from tradehub.config import Settings
+from tradehub.masters.seed import seed_masters_for_demo
 
 Seeder = Callable[[AsyncSession, Console, Settings], Awaitable[None]]
 
-SEEDERS: list[tuple[str, Seeder]] = [("users", seed_demo_users)]
+SEEDERS: list[tuple[str, Seeder]] = [
+    ("users", seed_demo_users),
+    ("commodities and trade masters", seed_masters_for_demo),
+]

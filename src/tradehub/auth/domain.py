@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from tradehub.kit.identifiers import normalise_mobile as normalise_mobile  # re-exported
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -89,13 +90,3 @@ def parse_refresh_token(token: str) -> uuid.UUID | None:
         return uuid.UUID(hex=session_part)
     except ValueError:
         return None
-
-
-_MOBILE = re.compile(r"^(?:\+?91)?([6-9]\d{9})$")
-
-
-def normalise_mobile(mobile: str) -> str | None:
-    """``+91XXXXXXXXXX`` for a valid Indian mobile number (ten digits starting 6-9, optionally
-    after +91), None for anything else."""
-    match = _MOBILE.fullmatch(re.sub(r"[\s-]", "", mobile))
-    return f"+91{match.group(1)}" if match else None

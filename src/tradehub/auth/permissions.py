@@ -29,17 +29,30 @@ PERMISSIONS: dict[str, str] = {
     "job:read": "See scheduled jobs and their runs",
     "job:run": "Run a scheduled job now",
     "subuser:invite": "Invite colleagues to the partner portal",
+    "master:read": "See masters: states, stations, commodities, terms",
+    "master:write": "Create and change masters",
+    "organization:read": "See organizations and their branches",
+    "organization:write": "Create and change organizations and branches",
+    "financial_year:read": "See financial years",
+    "financial_year:write": "Create, activate and close financial years",
 }
 
 _ALL = frozenset(PERMISSIONS)
 
 BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
     BuiltinRole.ADMIN: _ALL,
-    BuiltinRole.MANAGER: frozenset({"user:read", "role:read", "audit:read", "notification:read"}),
-    BuiltinRole.SALES: frozenset(),
-    BuiltinRole.ACCOUNTS: frozenset(),
-    BuiltinRole.DISPUTE_MANAGER: frozenset(),
-    BuiltinRole.PARTNER: frozenset({"subuser:invite"}),
+    BuiltinRole.MANAGER: frozenset(
+        {"user:read", "role:read", "audit:read", "notification:read"}
+        | {"master:read", "master:write", "organization:read", "financial_year:read"}
+    ),
+    BuiltinRole.SALES: frozenset({"master:read", "organization:read", "financial_year:read"}),
+    BuiltinRole.ACCOUNTS: frozenset(
+        {"master:read", "organization:read", "financial_year:read", "financial_year:write"}
+    ),
+    BuiltinRole.DISPUTE_MANAGER: frozenset(
+        {"master:read", "organization:read", "financial_year:read"}
+    ),
+    BuiltinRole.PARTNER: frozenset({"subuser:invite", "master:read"}),
 }
 
 BUILTIN_ROLE_DESCRIPTIONS: dict[BuiltinRole, str] = {

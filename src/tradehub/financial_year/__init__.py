@@ -1,0 +1,1 @@
+"""Financial years (1 April to 31 March) of each organization."""

@@ -1,0 +1,1 @@
+"""States (GST state codes), regions and stations."""

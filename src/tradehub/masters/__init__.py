@@ -1,0 +1,1 @@
+"""Commodities, varieties, quality parameters and the trade masters."""

@@ -1,0 +1,1 @@
+"""Organizations (the broker's legal entities) and their branches."""
