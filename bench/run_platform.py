@@ -23,6 +23,7 @@ import functools
 import os
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -309,13 +310,21 @@ def run(args: argparse.Namespace, wrk: str) -> int:
             shutil.rmtree(work_dir, ignore_errors=True)
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up (server, database) as on Ctrl-C
     try:
         return run(args, find_wrk(install=args.install_wrk))
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the server was stopped and the database dropped on the way out
+        print("bench: interrupted; no results written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
