@@ -173,6 +173,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 # --- the list endpoint --------------------------------------------------------------------
 
 ContractSort = sort_enum("ContractSort", ["created_at", "number", "amount"])
+DEFAULT_SORT = ContractSort("-created_at")
 SORT_COLUMNS = {
     "created_at": BenchContract.created_at,
     "number": BenchContract.number,
@@ -187,7 +188,7 @@ async def list_contracts(
     principal: CurrentPrincipal,
     session: DbSession,
     paging: Paging,
-    sort: ContractSort = ContractSort("-created_at"),  # type: ignore[valid-type]
+    sort: ContractSort = DEFAULT_SORT,  # type: ignore[valid-type]
 ) -> Page[BenchContractRead]:
     statement = select(BenchContract).where(
         BenchContract.organization_id == principal.organization_id
@@ -204,7 +205,7 @@ async def list_contracts(
 
 
 def create_bench_app(settings: Settings | None = None) -> FastAPI:
-    """``create_app()`` with the bench list mounted; the uvicorn factory of ``bench.serve``."""
+    """``create_app()`` with the bench list mounted; the uvicorn factory of ``bench.server``."""
     settings = settings or Settings()
     app = create_app(settings)
     app.state.bench_token_secret = settings.secret_key.get_secret_value().encode()

@@ -86,21 +86,41 @@ def _reaped_children_seconds() -> float:
 class CpuSnapshot:
     at: float
     machine_busy: float | None
-    ours: float
+    server: float  # the uvicorn process and its workers
+    database: float  # the PostgreSQL backends serving the bench database (0 on SQLite)
+    harness: float  # wrk (once reaped) and this runner
 
 
 def snapshot(server_pid: int, *, postgres_database: str | None = None) -> CpuSnapshot:
     """CPU times now; ``postgres_database``: also count the backends serving that database."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    ours = _tree_seconds(server_pid) + _reaped_children_seconds() + own.ru_utime + own.ru_stime
+    database = 0.0
     if postgres_database is not None:
-        ours += sum(_process_seconds(pid) for pid in _database_backends(postgres_database))
-    return CpuSnapshot(time.monotonic(), _machine_busy_seconds(), ours)
+        database = sum(_process_seconds(pid) for pid in _database_backends(postgres_database))
+    return CpuSnapshot(
+        at=time.monotonic(),
+        machine_busy=_machine_busy_seconds(),
+        server=_tree_seconds(server_pid),
+        database=database,
+        harness=_reaped_children_seconds() + own.ru_utime + own.ru_stime,
+    )
 
 
-def other_cpu_percent(before: CpuSnapshot, after: CpuSnapshot, cpus: int) -> float | None:
-    if before.machine_busy is None or after.machine_busy is None:
-        return None
+def usage(
+    before: CpuSnapshot, after: CpuSnapshot, *, cpus: int, requests: int
+) -> dict[str, float | None]:
+    """CPU milliseconds a request of the server (and of PostgreSQL), and the others' share."""
+    server = after.server - before.server
+    database = after.database - before.database
+    harness = after.harness - before.harness
+    per_request = 1000 / requests if requests else 0.0
+    other: float | None = None
     capacity = (after.at - before.at) * cpus
-    others = (after.machine_busy - before.machine_busy) - (after.ours - before.ours)
-    return round(max(0.0, others) / capacity * 100, 1) if capacity > 0 else None
+    if before.machine_busy is not None and after.machine_busy is not None and capacity > 0:
+        others = (after.machine_busy - before.machine_busy) - server - database - harness
+        other = round(max(0.0, others) / capacity * 100, 1)
+    return {
+        "server_cpu_ms_per_request": round(server * per_request, 3),
+        "database_cpu_ms_per_request": round(database * per_request, 3) if database else None,
+        "other_cpu_percent": other,
+    }

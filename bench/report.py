@@ -81,6 +81,15 @@ def _rate_cell(target: dict[str, Any]) -> str:
     return f"{cell} ({min(rates):,.0f}-{max(rates):,.0f})" if len(rates) > 1 else cell
 
 
+def cpu_cell(target: dict[str, Any]) -> str:
+    """Server CPU ms a request, plus PostgreSQL's when it runs in its own processes."""
+    server = target.get("server_cpu_ms_per_request")
+    if server is None:
+        return "n/a"
+    database = target.get("database_cpu_ms_per_request")
+    return f"{server:.2f}" + (f" + {database:.2f} db" if database else "")
+
+
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f} %"
 
@@ -92,13 +101,16 @@ def render_markdown(reports: list[dict[str, Any]]) -> str:
         "Written by `bench/run_platform.py` (see `bench/README.md`): the newest run on each",
         "database; every figure of a run is in `platform-<database>.json`. Latencies are measured",
         "by wrk on loopback, client and server on the same machine. With several runs, each figure",
-        "is the median over the runs, requests/s followed by its range. *other CPU*:",
-        "the largest share of the CPUs that other work took during a measured run (a few % is",
-        "normal; more means the figures are low).",
+        "is the median over the runs, requests/s followed by its range. *CPU ms/request*: CPU time",
+        "of the server process(es) per request, plus that of the PostgreSQL backends (db). *other",
+        "CPU*: the largest share of the CPUs that other work took during a measured run (a few %",
+        "is normal; more means the figures are low).",
         "",
-        "| database | endpoint | requests/s | p50 ms | p99 ms | errors | requests "
-        "| other CPU | date (UTC) | machine |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+        (
+            "| database | endpoint | requests/s | p50 ms | p99 ms | errors | requests "
+            "| CPU ms/request | other CPU | date (UTC) | machine |"
+        ),
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for report in reports:
         machine = report["machine"]
@@ -108,22 +120,24 @@ def render_markdown(reports: list[dict[str, Any]]) -> str:
                 f"| {report['database_version']} | `{target['method']} {target['path']}` "
                 f"| {_rate_cell(target)} | {target['p50_ms']:.2f} "
                 f"| {target['p99_ms']:.2f} | {_errors_cell(target)} | {target['requests']:,} "
-                f"| {_percent(target.get('other_cpu_percent_max'))} "
+                f"| {cpu_cell(target)} | {_percent(target.get('other_cpu_percent_max'))} "
                 f"| {report['date'][:16].replace('T', ' ')} | {machine_cell} |"
             )
     lines.append("")
     for report in reports:
         config, machine, git = report["config"], report["machine"], report["git"]
         lines += [
-            f"**{report['database_version']}**: wrk {config['threads']} threads, "
-            f"{config['connections']} connections; per endpoint {config['warmup_s']} s of "
-            f"warm-up then {config.get('repeat', 1)} run(s) of {config['duration_s']} s "
-            f"(medians); {config['workers']} uvicorn worker(s), log level "
-            f"{config['log_level']}; {config['rows']:,} rows, pages of {config['page_size']}. "
-            f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, "
-            f"{machine['wrk']}, {machine['platform']}, load average "
-            f"{machine.get('load_average_before')} before the run; commit {git['commit']}"
-            f"{' (uncommitted changes)' if git['dirty'] else ''}.",
+            (
+                f"**{report['database_version']}**: wrk {config['threads']} threads, "
+                f"{config['connections']} connections; per endpoint {config['warmup_s']} s of "
+                f"warm-up then {config.get('repeat', 1)} run(s) of {config['duration_s']} s "
+                f"(medians); {config['workers']} uvicorn worker(s), log level "
+                f"{config['log_level']}; {config['rows']:,} rows, pages of {config['page_size']}. "
+                f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, "
+                f"{machine['wrk']}, {machine['platform']}, load average "
+                f"{machine.get('load_average_before')} before the run; commit {git['commit']}"
+                f"{' (uncommitted changes)' if git['dirty'] else ''}."
+            ),
             "",
         ]
     return "\n".join(lines)
