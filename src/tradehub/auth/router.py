@@ -18,7 +18,6 @@ from tradehub.auth.dependencies import (
     actor_of,
     require,
 )
-from tradehub.auth.domain import parse_refresh_token
 from tradehub.auth.models import Role, User
 from tradehub.auth.permissions import PERMISSIONS
 from tradehub.auth.principal import Principal
@@ -67,9 +66,7 @@ def me_of(principal: Principal) -> Me:
 
 
 async def _token_pair(session: DbSession, tokens: service.IssuedTokens) -> TokenPair:
-    claims_session = parse_refresh_token(tokens.refresh_token)
-    assert claims_session is not None
-    principal = await service.principal_for(session, tokens.user, session_id=claims_session)
+    principal = await service.principal_for(session, tokens.user, session_id=tokens.session_id)
     return TokenPair(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,

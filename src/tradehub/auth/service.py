@@ -84,6 +84,7 @@ class Caller:
 
 @dataclass(frozen=True)
 class IssuedTokens:
+    session_id: uuid.UUID
     access_token: str
     refresh_token: str
     expires_in: int
@@ -247,6 +248,7 @@ def _issue(
         lifetime=lifetime,
     )
     return IssuedTokens(
+        session_id=auth_session.id,
         access_token=access_token,
         refresh_token=refresh_token,
         expires_in=int(lifetime.total_seconds()),
