@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.partner.helpers import ensure_partner_row
 from tradehub.audit.domain import SYSTEM_ACTOR
 from tradehub.auth import service, users_service
 from tradehub.auth.models import User
@@ -54,6 +55,8 @@ def make_user(db: AsyncSession, app: FastAPI) -> MakeUser:
             branch_ids=list(branch_ids),
             must_change_password=must_change_password,
         )
+        if partner_id is not None:
+            await ensure_partner_row(db, partner_id)
         user = await users_service.create_user(
             db, app.state.identity, SYSTEM_ACTOR, body, partner_id=partner_id
         )

@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import delete, event, text
+from sqlalchemy import delete, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,7 +30,7 @@ from tradehub.config import Environment, Settings
 from tradehub.kit import migrations
 from tradehub.kit.db import create_engine
 from tradehub.main import create_app
-from tradehub.models import Base
+from tradehub.models import Base, User
 
 TEST_DATABASE_URL_ENV = "TRADEHUB_TEST_DATABASE_URL"
 
@@ -161,6 +161,8 @@ async def empty_all_tables(engine: AsyncEngine) -> None:
     for metadata in TEST_ONLY_METADATA:
         tables.extend(reversed(metadata.sorted_tables))
     async with engine.begin() as connection:
+        # users ↔ partners reference each other: cut the users' side before deleting.
+        await connection.execute(update(User).values(partner_id=None))
         for table in tables:
             seeded = table.info.get("seeded")
             if seeded is True:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from tradehub.approval.router import router as approval_router
 from tradehub.audit.router import router as audit_router
 from tradehub.auth.invitations_router import invitation_accept_router, invitations_router
 from tradehub.auth.otp_router import otp_router
@@ -18,6 +19,7 @@ from tradehub.masters.router import router as masters_router
 from tradehub.masters.terms_router import router as trade_masters_router
 from tradehub.notification.router import router as notification_router
 from tradehub.organization.router import router as organization_router
+from tradehub.partner.router import router as partner_router
 
 
 def api_routers() -> list[APIRouter]:
@@ -35,4 +37,6 @@ def api_routers() -> list[APIRouter]:
         geo_router,
         organization_router,
         financial_year_router,
+        partner_router,
+        approval_router,
     ]

@@ -1,5 +1,6 @@
 """Every ORM model, imported in one place so Alembic and the tests see the whole schema."""
 
+from tradehub.approval.models import ApprovalRequest
 from tradehub.audit.models import AuditChainHead, AuditEvent
 from tradehub.auth.models import (
     AuthSession,
@@ -30,8 +31,25 @@ from tradehub.masters.models import (
     VarietyKey,
 )
 from tradehub.organization.models import Branch, Organization
+from tradehub.partner.models import (
+    Certification,
+    KycReminder,
+    KycVerification,
+    Partner,
+    PartnerBranch,
+    PartnerChangeRequest,
+    PartnerVersion,
+)
 
 __all__ = [
+    "ApprovalRequest",
+    "Certification",
+    "KycReminder",
+    "KycVerification",
+    "Partner",
+    "PartnerBranch",
+    "PartnerChangeRequest",
+    "PartnerVersion",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",

@@ -12,11 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradehub.auth.seed import seed_demo_users
 from tradehub.config import Settings
+from tradehub.geo.seed import seed_stations_for_demo
 from tradehub.masters.seed import seed_masters_for_demo
+from tradehub.organization.seed import seed_organization_for_demo
+from tradehub.partner.seed import seed_partners_for_demo
 
 Seeder = Callable[[AsyncSession, Console, Settings], Awaitable[None]]
 
 SEEDERS: list[tuple[str, Seeder]] = [
     ("users", seed_demo_users),
     ("commodities and trade masters", seed_masters_for_demo),
+    ("stations", seed_stations_for_demo),
+    ("organization, branches and financial year", seed_organization_for_demo),
+    ("partners and portal users", seed_partners_for_demo),
 ]

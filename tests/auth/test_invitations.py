@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from tests.partner.helpers import ensure_partner_row
 from tests.auth_helpers import DEFAULT_PASSWORD, SignedIn, SignIn
 from tests.conftest import QueryCounter
 from tradehub.audit.domain import SYSTEM_ACTOR
@@ -522,8 +523,10 @@ async def _committed_primary(engine: AsyncEngine, app: FastAPI) -> dict[str, str
         body = UserCreate(
             email=email, name="Racing Primary", password=DEFAULT_PASSWORD, roles=["partner"]
         )
+        partner_id = uuid.uuid4()
+        await ensure_partner_row(session, partner_id)
         await users_service.create_user(
-            session, app.state.identity, SYSTEM_ACTOR, body, partner_id=uuid.uuid4()
+            session, app.state.identity, SYSTEM_ACTOR, body, partner_id=partner_id
         )
     async with session_scope(maker) as session:
         caller = service.Caller(ip="127.0.0.1", user_agent="tests", request_id=None)

@@ -23,7 +23,11 @@ class User(Entity):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # The business partner a portal user acts for (foreign key added with the partner table).
-    partner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    partner_id: Mapped[uuid.UUID | None] = mapped_column(
+        # use_alter: partners point back at users (created_by_id), a cycle to break somewhere.
+        ForeignKey("partners.id", ondelete="RESTRICT", use_alter=True),
+        index=True,
+    )
     # Who invited this portal user (a sub-user); NULL for a partner's primary user and staff.
     invited_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

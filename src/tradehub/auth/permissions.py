@@ -35,6 +35,13 @@ PERMISSIONS: dict[str, str] = {
     "organization:write": "Create and change organizations and branches",
     "financial_year:read": "See financial years",
     "financial_year:write": "Create, activate and close financial years",
+    "partner:read": "See business partners, their branches, KYC and certifications",
+    "partner:write": "Create and change business partners; raise change requests",
+    "partner:approve": "Approve or reject partners and their change requests (maker-checker)",
+    "partner:import": "Bulk-import partners and stations from CSV or XLSX",
+    "approval:read": "See approval requests",
+    "document:read": "Download documents of what the caller can see",
+    "document:write": "Upload documents to what the caller can see",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -44,15 +51,24 @@ BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
     BuiltinRole.MANAGER: frozenset(
         {"user:read", "role:read", "audit:read", "notification:read"}
         | {"master:read", "master:write", "organization:read", "financial_year:read"}
+        | {"partner:read", "partner:write", "partner:approve", "partner:import"}
+        | {"approval:read", "document:read", "document:write"}
     ),
-    BuiltinRole.SALES: frozenset({"master:read", "organization:read", "financial_year:read"}),
+    BuiltinRole.SALES: frozenset(
+        {"master:read", "organization:read", "financial_year:read"}
+        | {"partner:read", "partner:write", "approval:read", "document:read", "document:write"}
+    ),
     BuiltinRole.ACCOUNTS: frozenset(
         {"master:read", "organization:read", "financial_year:read", "financial_year:write"}
+        | {"partner:read", "partner:approve", "approval:read", "document:read", "document:write"}
     ),
     BuiltinRole.DISPUTE_MANAGER: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
+        | {"partner:read", "document:read", "document:write"}
     ),
-    BuiltinRole.PARTNER: frozenset({"subuser:invite", "master:read"}),
+    BuiltinRole.PARTNER: frozenset(
+        {"subuser:invite", "master:read", "partner:read", "document:read", "document:write"}
+    ),
 }
 
 BUILTIN_ROLE_DESCRIPTIONS: dict[BuiltinRole, str] = {

@@ -1,0 +1,1 @@
+"""Maker-checker approval requests, one mechanism for every module (domain.md decision 1)."""

@@ -1,0 +1,1 @@
+"""Business partners: onboarding, branches, change requests, KYC and certifications."""
