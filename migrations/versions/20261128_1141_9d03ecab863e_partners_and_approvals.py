@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from tradehub.kit import types as th_types
 
 revision: str = "9d03ecab863e"

@@ -16,6 +16,7 @@ from rich.console import Console
 from tradehub.audit.cli import audit_app
 from tradehub.auth.seed import create_user
 from tradehub.config import get_settings
+from tradehub.imports.cli import import_app
 from tradehub.jobs import cli as jobs_cli
 from tradehub.kit import migrations
 from tradehub.kit.db import create_engine, create_sessionmaker, session_scope
@@ -32,6 +33,7 @@ jobs_app = typer.Typer(help="Run scheduled jobs by hand.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(audit_app, name="audit")
+app.add_typer(import_app, name="import")
 
 console = Console()
 # uvicorn kills a worker that does not answer its supervisor's ping within this time. A spawned

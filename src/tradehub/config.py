@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     smtp_from: str = "TradeHub <no-reply@tradehub.local>"
     storage_url: str = "file://./var/storage"
     s3_endpoint_url: str | None = None
+    storage_presign_seconds: int = Field(default=900, ge=1, le=900)
     sms_provider: str = "console"
 
     # Outbox delivery and scheduled jobs (tradehub.notification, tradehub.jobs).

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tradehub import __version__
 from tradehub.api import api_routers
+from tradehub.attachables import register_all as register_attachables
 from tradehub.auth.service import Identity
 from tradehub.config import Settings, get_settings
 from tradehub.jobs.runner import embedded_runner
@@ -72,6 +73,7 @@ def create_app(
     app.state.identity = Identity(settings=settings, hasher=PasswordHasher.from_settings(settings))
     app.state.rate_limiter = RateLimiter(storage_for(settings.redis_url))
 
+    register_attachables()
     install_problem_handlers(app)
     install_openapi(app)
     if settings.cors_origins:

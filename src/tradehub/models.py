@@ -1,7 +1,7 @@
 """Every ORM model, imported in one place so Alembic and the tests see the whole schema."""
 
 from tradehub.approval.models import ApprovalRequest
-from tradehub.audit.models import AuditChainHead, AuditEvent
+from tradehub.audit.models import AuditArchive, AuditChainHead, AuditEvent
 from tradehub.auth.models import (
     AuthSession,
     Invitation,
@@ -14,6 +14,7 @@ from tradehub.auth.models import (
     UserBranch,
     UserRole,
 )
+from tradehub.document.models import Document
 from tradehub.financial_year.models import FinancialYear
 from tradehub.geo.models import State, Station
 from tradehub.jobs.models import JobRun
@@ -30,6 +31,7 @@ from tradehub.masters.models import (
     Variety,
     VarietyKey,
 )
+from tradehub.numbering.models import CancelledNumber, NumberSeries
 from tradehub.organization.models import Branch, Organization
 from tradehub.partner.models import (
     Certification,
@@ -43,29 +45,33 @@ from tradehub.partner.models import (
 
 __all__ = [
     "ApprovalRequest",
-    "Certification",
-    "KycReminder",
-    "KycVerification",
-    "Partner",
-    "PartnerBranch",
-    "PartnerChangeRequest",
-    "PartnerVersion",
+    "AuditArchive",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
     "Base",
     "Branch",
+    "CancelledNumber",
     "CciTerms",
+    "Certification",
     "CommissionStructure",
     "Commodity",
+    "Document",
     "FinancialYear",
     "GstRate",
     "IdempotencyRecord",
     "Invitation",
     "JobRun",
+    "KycReminder",
+    "KycVerification",
+    "NumberSeries",
     "Organization",
     "OtpCode",
     "OutboxMessage",
+    "Partner",
+    "PartnerBranch",
+    "PartnerChangeRequest",
+    "PartnerVersion",
     "PasswordHistory",
     "PasswordResetToken",
     "QualityParameter",

@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from tests.partner.helpers import ensure_partner_row
 from tests.auth_helpers import DEFAULT_PASSWORD, SignedIn, SignIn
 from tests.conftest import QueryCounter
+from tests.partner.helpers import ensure_partner_row
 from tradehub.audit.domain import SYSTEM_ACTOR
 from tradehub.audit.models import AuditEvent
 from tradehub.auth import service, users_service

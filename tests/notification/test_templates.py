@@ -23,10 +23,23 @@ CONTEXTS = {
     },
     "otp": {"name": "Asha", "code": "482913", "minutes": 10},
     "welcome": {"name": "Ravi", "email": "ravi@example.com", "login_url": "https://app.test/"},
+    "kyc_reminder": {
+        "legal_name": "Shree Krishna Ginning",
+        "code": "BP-2026-00001",
+        "due_date": "2026-12-28",
+        "days_left": 30,
+        "days_overdue": 0,
+        "threshold": "30",
+        "overdue": False,
+        "expiry_date": "2027-01-27",
+        "kyc_expired": False,
+        "grace_days": 30,
+        "documents": ["pan", "cancelled_cheque", "gst_certificate"],
+    },
 }
 
 
-def test_the_four_mails_exist_and_otp_has_an_sms() -> None:
+def test_every_mail_has_a_test_context_and_otp_has_an_sms() -> None:
     assert template_names("email") == sorted(CONTEXTS)
     assert template_names("sms") == ["otp"]
 

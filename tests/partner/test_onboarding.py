@@ -9,11 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.auth_helpers import SignIn
 from tests.conftest import QueryCounter
 from tests.organization.helpers import make_gstin, make_pan
 from tests.partner.helpers import PARTNERS, active_partner, create_partner, partner_body
+from tradehub.partner.models import Partner
 
 
 @pytest.fixture
@@ -508,3 +510,16 @@ async def test_branches_of_a_draft_are_added_and_the_head_office_moves(
         headers=sales,
     )
     assert taken.status_code == 422  # another PAN: it cannot be this partner's GSTIN at all
+
+
+async def test_codes_continue_past_five_digits(
+    client: httpx.AsyncClient, sales: dict[str, str], db: AsyncSession
+) -> None:
+    first = await create_partner(client, sales)
+    prefix = first["code"].rsplit("-", 1)[0]
+    partner = await db.get(Partner, uuid.UUID(first["id"]))
+    assert partner is not None
+    partner.code = f"{prefix}-99999"
+    await db.flush()
+    assert (await create_partner(client, sales))["code"] == f"{prefix}-100000"
+    assert (await create_partner(client, sales))["code"] == f"{prefix}-100001"

@@ -10,9 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradehub.audit import service
+from tradehub.audit.archive import ArchiveProblem, verify_archives
 from tradehub.audit.domain import VerifyResult
 from tradehub.config import get_settings
 from tradehub.kit.db import create_engine, create_sessionmaker, session_scope
+from tradehub.kit.storage import storage_for
 
 audit_app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
 console = Console()
@@ -76,9 +78,26 @@ def verify(
         int, typer.Option(min=1, help="Events read per query (memory stays bounded)")
     ] = service.VERIFY_BATCH_SIZE,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    archives: Annotated[
+        bool, typer.Option(help="Also compare the monthly archives in the file store")
+    ] = False,
 ) -> None:
     """Check every event's hash and link; exit 1 at the first broken link."""
     result = asyncio.run(verify_database(batch_size=batch_size, show_progress=progress))
     render(result)
-    if not result.ok:
+    problems = asyncio.run(compare_archives()) if archives else []
+    for problem in problems:
+        console.print(f"[bold red]Archive {problem.month}:[/bold red] {problem.problem}")
+    if not result.ok or problems:
         raise typer.Exit(BROKEN_EXIT_CODE)
+
+
+async def compare_archives() -> list[ArchiveProblem]:
+    settings = get_settings()
+    engine = create_engine(settings)
+    storage = storage_for(settings.storage_url, settings.s3_endpoint_url)
+    try:
+        async with session_scope(create_sessionmaker(engine), writes=False) as session:
+            return await verify_archives(session, storage)
+    finally:
+        await engine.dispose()

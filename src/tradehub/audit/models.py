@@ -58,3 +58,21 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditArchive(Base):
+    """One archived calendar month of the chain: where its copy lives, its checksum, and the
+    hash of its last event. The copy sits outside the database, so it anchors the chain: a
+    rewrite of old events, even with every hash recomputed, no longer matches the archive."""
+
+    __tablename__ = "audit_archives"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # "2026-10"
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    event_count: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -7,11 +7,13 @@ its import here (api.md §10 lists ``kyc_expiry_reminders``, ``audit_archive`` a
 
 from __future__ import annotations
 
+from tradehub.audit import tasks as audit_tasks
 from tradehub.jobs import tasks as jobs_tasks
 from tradehub.jobs.registry import Registry, registry
 from tradehub.notification import tasks as notification_tasks
+from tradehub.partner import tasks as partner_tasks
 
-TASK_MODULES = (jobs_tasks, notification_tasks)
+TASK_MODULES = (audit_tasks, jobs_tasks, notification_tasks, partner_tasks)
 
 
 def application_registry() -> Registry:

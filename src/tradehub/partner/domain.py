@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 
 class PartnerKind(StrEnum):
@@ -135,3 +136,295 @@ def required_documents(kind: PartnerKind, *, has_gstin: bool) -> list[str]:
     elif kind is PartnerKind.TRANSPORTER:
         documents.append("gst_declaration")
     return documents
+
+
+# --- KYC reminders and expiry (the daily ``kyc_expiry_reminders`` job) -------------------------
+
+
+class KycThreshold(StrEnum):
+    """One reminder of a due date, least urgent first (kyc_reminders.threshold)."""
+
+    DAYS_30 = "30_days"
+    DAYS_15 = "15_days"
+    DAYS_7 = "7_days"
+    DAY_1 = "1_day"
+    OVERDUE = "overdue"
+
+
+# Days before the due date at which each reminder becomes due, least urgent first.
+KYC_REMINDER_DAYS: dict[KycThreshold, int] = {
+    KycThreshold.DAYS_30: 30,
+    KycThreshold.DAYS_15: 15,
+    KycThreshold.DAYS_7: 7,
+    KycThreshold.DAY_1: 1,
+}
+# Partners the reminders are for: suspended and not-yet-approved ones get none.
+KYC_REMINDED = frozenset({PartnerStatus.ACTIVE, PartnerStatus.KYC_EXPIRED})
+
+
+def kyc_threshold_reached(due_date: date, today: date) -> KycThreshold | None:
+    """The most urgent reminder whose day has come: ``30_days`` from 30 days before the due
+    date, …, ``1_day`` from the day before (and on the due date itself), ``overdue`` from the
+    day after. None more than 30 days ahead."""
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return KycThreshold.OVERDUE
+    reached = None
+    for threshold, days in KYC_REMINDER_DAYS.items():
+        if days_left <= days:
+            reached = threshold
+    return reached
+
+
+def kyc_threshold_window(threshold: KycThreshold, today: date) -> tuple[date | None, date]:
+    """The due dates (inclusive) for which ``threshold`` is the one reached today, for SQL
+    filters matching ``kyc_threshold_reached``."""
+    if threshold is KycThreshold.OVERDUE:
+        return None, today - timedelta(days=1)
+    ordered = list(KYC_REMINDER_DAYS.items())
+    index = [t for t, _ in ordered].index(threshold)
+    high = today + timedelta(days=ordered[index][1])
+    low = today + timedelta(days=ordered[index + 1][1] + 1) if index + 1 < len(ordered) else today
+    return low, high
+
+
+def kyc_reminder_to_send(
+    due_date: date, today: date, already_sent: set[str] | frozenset[str]
+) -> KycThreshold | None:
+    """The reminder to send today, if any: the most urgent threshold reached, unless it was
+    sent. Thresholds skipped while the job did not run are not sent late (a partner 28 days
+    from its due date who missed the 30-day mail gets that one, at 10 days left the 15-day
+    one, never both)."""
+    reached = kyc_threshold_reached(due_date, today)
+    if reached is None or reached in already_sent:
+        return None
+    return reached
+
+
+def kyc_expiry_date(due_date: date) -> date:
+    """The day an active partner whose KYC is still not renewed becomes ``kyc_expired``."""
+    return due_date + timedelta(days=KYC_GRACE_DAYS)
+
+
+def kyc_expired_on(due_date: date | None, today: date) -> bool:
+    return due_date is not None and today >= kyc_expiry_date(due_date)
+
+
+# --- certifications ------------------------------------------------------------------------------
+
+
+class CertificationKind(StrEnum):
+    BCI = "bci"
+    ORGANIC_COTTON = "organic_cotton"
+    GOTS = "gots"
+    OCS = "ocs"
+    FAIR_TRADE = "fair_trade"
+    OEKO_TEX = "oeko_tex"
+    ISO_9001 = "iso_9001"
+    ISO_14001 = "iso_14001"
+    GRS = "grs"
+    RCS = "rcs"
+    REGENERATIVE = "regenerative"
+
+
+class CertificationStatus(StrEnum):
+    """``pending``, ``verified`` and ``rejected`` are stored; ``expired`` is derived."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+# Stored statuses in which a certification may still be edited by its makers.
+CERTIFICATION_EDITABLE = frozenset({CertificationStatus.PENDING, CertificationStatus.REJECTED})
+# "Expiring" certifications are those within this many days of their expiry (domain.md §2.3).
+CERTIFICATION_EXPIRING_DAYS = 90
+
+
+def certification_status(stored: str, expires_on: date, today: date) -> CertificationStatus:
+    """What a reader sees: a rejected one stays rejected; otherwise past its expiry date it
+    is expired; otherwise its stored status."""
+    status = CertificationStatus(stored)
+    if status is not CertificationStatus.REJECTED and expires_on < today:
+        return CertificationStatus.EXPIRED
+    return status
+
+
+def certification_dates_problem(
+    issued_on: date | None, expires_on: date, today: date
+) -> tuple[str, str] | None:
+    """(field, message) for dates that cannot be right, else None."""
+    if issued_on is not None and issued_on > today:
+        return "issued_on", "A certificate cannot be issued in the future"
+    if issued_on is not None and expires_on <= issued_on:
+        return "expires_on", "The expiry date must be after the issue date"
+    if expires_on < today:
+        return "expires_on", "This certificate has already expired"
+    return None
+
+
+# --- change requests, field locks, versions (domain.md §3.8) ---------------------------------
+
+
+class ChangeRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Risk(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+# What a change request may change. PAN and kind are who the partner is: a new PAN is a new
+# legal person (a new partner), a new kind a new onboarding.
+CHANGEABLE_FIELDS = ("legal_name", "trade_name", "gstin", "email", "mobile", "address")
+CHANGEABLE_BRANCH_FIELDS = ("name", "gstin", "state_code", "is_head_office", "address")
+# Frozen while the partner has open dealings ("Transaction locks"): they are printed on its
+# contracts and invoices and decide their GST (intra- or inter-state).
+LOCKED_FIELDS = frozenset({"legal_name", "gstin"})
+LOCKED_BRANCH_FIELDS = frozenset({"gstin", "state_code"})
+# The key of a stored change set that holds branch changes; every other key is a partner field.
+BRANCHES_KEY = "branches"
+
+Changes = dict[str, Any]
+
+
+def field_changes(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> Changes:
+    """``{field: {"old", "new"}}`` for each proposed value that differs from the current one."""
+    return {
+        name: {"old": current.get(name), "new": value}
+        for name, value in proposed.items()
+        if current.get(name) != value
+    }
+
+
+def partner_field_changes(changes: Mapping[str, Any]) -> Changes:
+    """The partner-field part of a stored change set."""
+    return {name: change for name, change in changes.items() if name != BRANCHES_KEY}
+
+
+def branch_changes(changes: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The branch part of a stored change set: ``added`` branches and ``changed`` ones
+    (``{"id", "name", "changes": {field: {"old", "new"}}}``)."""
+    stored = changes.get(BRANCHES_KEY) or {}
+    return {"added": list(stored.get("added", [])), "changed": list(stored.get("changed", []))}
+
+
+def locked_fields(changes: Mapping[str, Any]) -> list[str]:
+    """The locked fields a change set touches: ``gstin``, ``branches.<name>.state_code``…"""
+    touched = [name for name in partner_field_changes(changes) if name in LOCKED_FIELDS]
+    for branch in branch_changes(changes)["changed"]:
+        touched += [
+            f"branches.{branch['name']}.{name}"
+            for name in branch["changes"]
+            if name in LOCKED_BRANCH_FIELDS
+        ]
+    return sorted(touched)
+
+
+def assess_risk(changes: Mapping[str, Any], open_dealings: int) -> Risk:
+    """High when identity or tax fields change (what documents print, how GST is charged);
+    medium when the partner is mid-deal, its branches change or its e-mail (its login and
+    notices) moves; low for other contact details."""
+    if locked_fields(changes):
+        return Risk.HIGH
+    branches = branch_changes(changes)
+    if open_dealings or branches["added"] or branches["changed"] or "email" in changes:
+        return Risk.MEDIUM
+    return Risk.LOW
+
+
+def assess_impact(changes: Mapping[str, Any], open_dealings: Mapping[str, int]) -> dict[str, Any]:
+    return {
+        "open_contracts": open_dealings.get("contracts", 0),
+        "open_dealings": dict(open_dealings),
+        "locked_fields": locked_fields(changes),
+        "risk": assess_risk(changes, sum(open_dealings.values())),
+    }
+
+
+def stale_fields(
+    changes: Mapping[str, Any],
+    current: Mapping[str, Any],
+    current_branches: Mapping[str, Mapping[str, Any]],
+) -> list[str]:
+    """The changed fields whose value is no longer the ``old`` the request was made against
+    (``current_branches`` by branch id); applying those would silently undo someone's work."""
+    stale = [
+        name
+        for name, change in partner_field_changes(changes).items()
+        if current.get(name) != change["old"]
+    ]
+    branches = branch_changes(changes)
+    for branch in branches["changed"]:
+        now = current_branches.get(branch["id"])
+        if now is None:
+            stale.append(f"branches.{branch['name']}")
+            continue
+        stale += [
+            f"branches.{branch['name']}.{name}"
+            for name, change in branch["changes"].items()
+            if now.get(name) != change["old"]
+        ]
+    names = {str(b.get("name", "")).lower() for b in current_branches.values()}
+    stale += [f"branches.{b['name']}" for b in branches["added"] if b["name"].lower() in names]
+    return stale
+
+
+def compare_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Field-by-field differences between two version snapshots; branches are matched by id."""
+    fields = field_changes(
+        {k: v for k, v in old.items() if k != BRANCHES_KEY},
+        {k: new.get(k) for k in {*old, *new} - {BRANCHES_KEY}},
+    )
+    before = {b["id"]: b for b in old.get(BRANCHES_KEY, [])}
+    after = {b["id"]: b for b in new.get(BRANCHES_KEY, [])}
+    changed = []
+    for branch_id in [i for i in after if i in before]:
+        diffs = field_changes(
+            {k: v for k, v in before[branch_id].items() if k != "id"},
+            {k: v for k, v in after[branch_id].items() if k != "id"},
+        )
+        if diffs:
+            changed.append({"id": branch_id, "name": after[branch_id]["name"], "changes": diffs})
+    return {
+        "fields": dict(sorted(fields.items())),
+        "branches": {
+            "added": [b for i, b in after.items() if i not in before],
+            "removed": [b for i, b in before.items() if i not in after],
+            "changed": changed,
+        },
+    }
+
+
+# A date in ``as-of`` means the end of that day in India, where the business runs.
+# India keeps no daylight saving time, so a fixed offset is exact and needs no tz database.
+INDIA = timezone(timedelta(hours=5, minutes=30), "Asia/Kolkata")
+
+
+def as_of_instant(value: str) -> datetime:
+    """``YYYY-MM-DD`` → the last microsecond of that day in India; an RFC 3339 timestamp (with
+    its offset) → itself. ValueError for anything else."""
+    text = value.strip()
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        next_midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=INDIA)
+        return (next_midnight - timedelta(microseconds=1)).astimezone(UTC)
+    if "T" not in text.upper():
+        raise ValueError("Give a date YYYY-MM-DD or an RFC 3339 timestamp")
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError("A timestamp needs its offset (Z or ±hh:mm)")
+    return instant.astimezone(UTC)

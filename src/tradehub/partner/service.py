@@ -148,8 +148,12 @@ async def _next_code(session: AsyncSession) -> str:
     year = utcnow().year
     prefix = f"BP-{year}-"
     await transaction_lock(session, "partner_code", str(year))
+    # Longest first, then by text: BP-2026-100000 comes after BP-2026-99999.
     last = await session.scalar(
-        select(func.max(Partner.code)).where(Partner.code.like(f"{prefix}%"))
+        select(Partner.code)
+        .where(Partner.code.like(f"{prefix}%"))
+        .order_by(func.length(Partner.code).desc(), Partner.code.desc())
+        .limit(1)
     )
     number = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{number:05d}"

@@ -1,0 +1,1 @@
+"""Document numbers: gapless per organization, financial year and series (README.md)."""
