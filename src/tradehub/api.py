@@ -12,6 +12,7 @@ from tradehub.audit.router import router as audit_router
 from tradehub.auth.invitations_router import invitation_accept_router, invitations_router
 from tradehub.auth.otp_router import otp_router
 from tradehub.auth.router import auth_router, users_router
+from tradehub.contract.router import router as contract_router
 from tradehub.document.router import router as document_router
 from tradehub.financial_year.router import router as financial_year_router
 from tradehub.geo.router import router as geo_router
@@ -51,4 +52,5 @@ def api_routers() -> list[APIRouter]:
         certifications_router,
         approval_router,
         numbering_router,
+        contract_router,
     ]

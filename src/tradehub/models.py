@@ -14,6 +14,7 @@ from tradehub.auth.models import (
     UserBranch,
     UserRole,
 )
+from tradehub.contract.models import Contract, ContractCommission, ContractVersion
 from tradehub.document.models import Document
 from tradehub.financial_year.models import FinancialYear
 from tradehub.geo.models import State, Station
@@ -56,6 +57,9 @@ __all__ = [
     "Certification",
     "CommissionStructure",
     "Commodity",
+    "Contract",
+    "ContractCommission",
+    "ContractVersion",
     "Document",
     "FinancialYear",
     "GstRate",

@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, str] = {
     "approval:read": "See approval requests",
     "document:read": "Download documents of what the caller can see",
     "document:write": "Upload documents to what the caller can see",
+    "contract:read": "See sales contracts (a partner's users: only their own)",
+    "contract:write": "Create, submit, amend and cancel sales contracts",
+    "contract:approve": "Approve or reject sales contracts (maker-checker)",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -53,21 +56,25 @@ BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
         | {"master:read", "master:write", "organization:read", "financial_year:read"}
         | {"partner:read", "partner:write", "partner:approve", "partner:import"}
         | {"approval:read", "document:read", "document:write"}
+        | {"contract:read", "contract:write", "contract:approve"}
     ),
     BuiltinRole.SALES: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
         | {"partner:read", "partner:write", "approval:read", "document:read", "document:write"}
+        | {"contract:read", "contract:write"}
     ),
     BuiltinRole.ACCOUNTS: frozenset(
         {"master:read", "organization:read", "financial_year:read", "financial_year:write"}
         | {"partner:read", "partner:approve", "approval:read", "document:read", "document:write"}
+        | {"contract:read", "contract:approve"}
     ),
     BuiltinRole.DISPUTE_MANAGER: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
-        | {"partner:read", "document:read", "document:write"}
+        | {"partner:read", "document:read", "document:write", "contract:read"}
     ),
     BuiltinRole.PARTNER: frozenset(
         {"subuser:invite", "master:read", "partner:read", "document:read", "document:write"}
+        | {"contract:read"}
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Sales contracts (api.md §6)."""

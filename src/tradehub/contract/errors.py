@@ -1,0 +1,17 @@
+"""Problems of the contract module."""
+
+from __future__ import annotations
+
+from tradehub.kit.errors import Conflict, NotFound
+
+
+class ContractNotFound(NotFound):
+    code = "contract.not_found"
+
+
+class ContractVersionNotFound(NotFound):
+    code = "contract.version_not_found"
+
+
+class InvalidTransition(Conflict):
+    code = "contract.invalid_transition"
