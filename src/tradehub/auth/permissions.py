@@ -45,6 +45,12 @@ PERMISSIONS: dict[str, str] = {
     "contract:read": "See sales contracts (a partner's users: only their own)",
     "contract:write": "Create, submit, amend and cancel sales contracts",
     "contract:approve": "Approve or reject sales contracts (maker-checker)",
+    "invoice:read": "See goods invoices (a partner's users: only their own)",
+    "invoice:write": "Record goods invoices",
+    "payment:read": "See payments and their allocations (a partner's users: only their own)",
+    "payment:write": "Record and reverse payments",
+    "brokerage:read": "See brokerage bills (a partner's users: only those billed to them)",
+    "brokerage:write": "Raise brokerage bills",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -57,24 +63,29 @@ BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
         | {"partner:read", "partner:write", "partner:approve", "partner:import"}
         | {"approval:read", "document:read", "document:write"}
         | {"contract:read", "contract:write", "contract:approve"}
+        | {"invoice:read", "invoice:write", "payment:read", "payment:write"}
+        | {"brokerage:read", "brokerage:write"}
     ),
     BuiltinRole.SALES: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
         | {"partner:read", "partner:write", "approval:read", "document:read", "document:write"}
-        | {"contract:read", "contract:write"}
+        | {"contract:read", "contract:write", "invoice:read", "payment:read", "brokerage:read"}
     ),
     BuiltinRole.ACCOUNTS: frozenset(
         {"master:read", "organization:read", "financial_year:read", "financial_year:write"}
         | {"partner:read", "partner:approve", "approval:read", "document:read", "document:write"}
         | {"contract:read", "contract:approve"}
+        | {"invoice:read", "invoice:write", "payment:read", "payment:write"}
+        | {"brokerage:read", "brokerage:write"}
     ),
     BuiltinRole.DISPUTE_MANAGER: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
         | {"partner:read", "document:read", "document:write", "contract:read"}
+        | {"invoice:read", "payment:read"}
     ),
     BuiltinRole.PARTNER: frozenset(
         {"subuser:invite", "master:read", "partner:read", "document:read", "document:write"}
-        | {"contract:read"}
+        | {"contract:read", "invoice:read", "payment:read", "brokerage:read"}
     ),
 }
 
