@@ -12,11 +12,13 @@ from tradehub.audit.router import router as audit_router
 from tradehub.auth.invitations_router import invitation_accept_router, invitations_router
 from tradehub.auth.otp_router import otp_router
 from tradehub.auth.router import auth_router, users_router
+from tradehub.brokerage.router import router as brokerage_router
 from tradehub.contract.router import router as contract_router
 from tradehub.document.router import router as document_router
 from tradehub.financial_year.router import router as financial_year_router
 from tradehub.geo.router import router as geo_router
 from tradehub.imports.router import router as imports_router
+from tradehub.invoice.router import router as invoice_router
 from tradehub.jobs.router import router as jobs_router
 from tradehub.masters.router import router as masters_router
 from tradehub.masters.terms_router import router as trade_masters_router
@@ -27,6 +29,7 @@ from tradehub.partner.certifications_router import router as certifications_rout
 from tradehub.partner.change_requests_router import router as partner_change_requests_router
 from tradehub.partner.kyc_router import router as kyc_router
 from tradehub.partner.router import router as partner_router
+from tradehub.payment.router import router as payment_router
 
 
 def api_routers() -> list[APIRouter]:
@@ -53,4 +56,7 @@ def api_routers() -> list[APIRouter]:
         approval_router,
         numbering_router,
         contract_router,
+        brokerage_router,
+        invoice_router,
+        payment_router,
     ]

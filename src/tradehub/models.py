@@ -14,10 +14,12 @@ from tradehub.auth.models import (
     UserBranch,
     UserRole,
 )
+from tradehub.brokerage.models import BrokerageBill, BrokerageBillLine
 from tradehub.contract.models import Contract, ContractCommission, ContractVersion
 from tradehub.document.models import Document
 from tradehub.financial_year.models import FinancialYear
 from tradehub.geo.models import State, Station
+from tradehub.invoice.models import Invoice
 from tradehub.jobs.models import JobRun
 from tradehub.kit.db import Base
 from tradehub.kit.idempotency import IdempotencyRecord
@@ -43,6 +45,7 @@ from tradehub.partner.models import (
     PartnerChangeRequest,
     PartnerVersion,
 )
+from tradehub.payment.models import Payment, PaymentAllocation
 
 __all__ = [
     "ApprovalRequest",
@@ -52,6 +55,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "Branch",
+    "BrokerageBill",
+    "BrokerageBillLine",
     "CancelledNumber",
     "CciTerms",
     "Certification",
@@ -65,6 +70,7 @@ __all__ = [
     "GstRate",
     "IdempotencyRecord",
     "Invitation",
+    "Invoice",
     "JobRun",
     "KycReminder",
     "KycVerification",
@@ -78,6 +84,8 @@ __all__ = [
     "PartnerVersion",
     "PasswordHistory",
     "PasswordResetToken",
+    "Payment",
+    "PaymentAllocation",
     "QualityParameter",
     "Role",
     "RolePermission",

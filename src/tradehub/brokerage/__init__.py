@@ -1,0 +1,1 @@
+"""Brokerage bills (api.md §8, §10)."""

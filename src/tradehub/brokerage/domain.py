@@ -1,0 +1,34 @@
+"""Pure rules of brokerage bills: the status from what is paid, and what may be cancelled."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+
+class BillStatus(StrEnum):
+    UNPAID = "unpaid"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+def payment_status(total_amount: Decimal, paid_amount: Decimal) -> BillStatus:
+    """unpaid (nothing paid), paid (all of it), partially_paid in between."""
+    if paid_amount <= 0:
+        return BillStatus.UNPAID
+    if paid_amount >= total_amount:
+        return BillStatus.PAID
+    return BillStatus.PARTIALLY_PAID
+
+
+def outstanding(total_amount: Decimal, paid_amount: Decimal, status: str) -> Decimal:
+    """What is still due: nothing on a cancelled bill, never below zero."""
+    if status == BillStatus.CANCELLED:
+        return Decimal("0.00")
+    return max(total_amount - paid_amount, Decimal("0.00"))
+
+
+def cancellable(status: str, paid_amount: Decimal) -> bool:
+    """Only a bill nothing has been received against may be cancelled."""
+    return status == BillStatus.UNPAID and paid_amount == 0

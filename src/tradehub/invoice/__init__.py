@@ -1,0 +1,1 @@
+"""Goods invoices recorded by the broker (api.md §7)."""

@@ -1,0 +1,1 @@
+"""Payments between parties and their allocations to invoices (api.md §7)."""
