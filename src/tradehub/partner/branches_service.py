@@ -38,17 +38,12 @@ async def _check(
     partner: Partner,
     fields: BranchFields,
     *,
-    branch_id: uuid.UUID | None,
-    address: str | None = None,
+    siblings: list[PartnerBranch],
 ) -> BranchFields:
+    """``fields`` valid for ``partner`` and clashing with none of its other branches."""
     errors = FieldErrors()
     checked = check_branch(errors, (), fields, pan=partner.pan, kind=PartnerKind(partner.kind))
     errors.raise_if_any()
-    siblings = [
-        b
-        for b in (await branches_by_partner(session, [partner.id]))[partner.id]
-        if b.id != branch_id
-    ]
     if any(b.name.lower() == checked.name.lower() for b in siblings):
         raise Conflict("This partner has a branch with this name", code="partner.branch_name_taken")
     if checked.gstin:
@@ -64,8 +59,8 @@ async def _check(
     return checked
 
 
-async def _clear_head_office(session: AsyncSession, partner: Partner) -> None:
-    for branch in (await branches_by_partner(session, [partner.id]))[partner.id]:
+async def _clear_head_office(session: AsyncSession, branches: list[PartnerBranch]) -> None:
+    for branch in branches:
         if branch.is_head_office:
             branch.is_head_office = False
     # The partial unique index allows one head office: clear the old one before setting anew.
@@ -81,9 +76,9 @@ async def add_branch(
     # The first branch is the head office whatever the flag says: there must be one.
     head_office = body.is_head_office or not existing
     fields = BranchFields(body.name, body.gstin, body.state_code, head_office)
-    checked = await _check(session, partner, fields, branch_id=None)
+    checked = await _check(session, partner, fields, siblings=existing)
     if head_office:
-        await _clear_head_office(session, partner)
+        await _clear_head_office(session, existing)
     branch = PartnerBranch(
         partner_id=partner.id,
         name=checked.name,
@@ -126,9 +121,11 @@ async def update_branch(
         values.get("state_code") or branch.state_code,
         branch.is_head_office or bool(values.get("is_head_office")),
     )
-    checked = await _check(session, partner, fields, branch_id=branch.id)
+    existing = (await branches_by_partner(session, [partner.id]))[partner.id]
+    siblings = [other for other in existing if other.id != branch.id]
+    checked = await _check(session, partner, fields, siblings=siblings)
     if checked.is_head_office and not branch.is_head_office:
-        await _clear_head_office(session, partner)
+        await _clear_head_office(session, siblings)
     branch.name, branch.gstin, branch.state_code = checked.name, checked.gstin, checked.state_code
     branch.is_head_office = checked.is_head_office
     if "address" in values:
