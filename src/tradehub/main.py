@@ -16,6 +16,7 @@ from tradehub.auth.service import Identity
 from tradehub.config import Settings, get_settings
 from tradehub.jobs.runner import embedded_runner
 from tradehub.kit.db import create_engine, create_sessionmaker
+from tradehub.kit.export import ListExportMiddleware
 from tradehub.kit.handlers import install_problem_handlers
 from tradehub.kit.logging import configure_logging
 from tradehub.kit.middleware import RequestContextMiddleware
@@ -90,6 +91,7 @@ def create_app(
             ],
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
+    app.add_middleware(ListExportMiddleware)  # inside the request context: ids, logs, 500s
     app.add_middleware(RequestContextMiddleware)
 
     app.include_router(ops_router)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from tradehub.kit.errors import PROBLEM_CONTENT_TYPE
+from tradehub.kit.export import document_exports
 
 
 def _file_problems_under_their_media_type(spec: dict[str, Any]) -> None:
@@ -36,6 +37,7 @@ def install_openapi(app: FastAPI) -> None:
                 routes=app.routes,
             )
             _file_problems_under_their_media_type(spec)
+            document_exports(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
