@@ -63,6 +63,9 @@ def serve(
         access_log=False,
         log_config=None,
         proxy_headers=False,
+        # The live socket's own 4 KiB message limit applies after a frame is read; this bounds
+        # the frame uvicorn reads first (16 MiB by default).
+        ws_max_size=65536,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT_SECONDS,
     )
 

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
     redis_url: str | None = None
+    live_channel_prefix: str = Field(
+        default="tradehub:live:",
+        min_length=1,
+        description="Prefix of the Redis pub/sub channels of live events (one per deployment)",
+    )
 
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)

@@ -23,6 +23,8 @@ from tradehub.kit.middleware import RequestContextMiddleware
 from tradehub.kit.openapi import install_openapi
 from tradehub.kit.ratelimit import RateLimiter, storage_for
 from tradehub.kit.security import PasswordHasher
+from tradehub.live.lifespan import live_events
+from tradehub.live.router import router as live_router
 from tradehub.ops.router import router as ops_router
 
 API_PREFIX = "/api/v1"
@@ -50,8 +52,12 @@ def create_app(
         app.state.engine = engine or create_engine(settings)
         app.state.sessionmaker = sessionmaker or create_sessionmaker(app.state.engine)
         try:
-            # Outbox delivery and scheduled jobs, in-process unless TRADEHUB_EMBEDDED_WORKER=false.
-            async with embedded_runner(settings, app.state.sessionmaker):
+            # Outbox delivery and scheduled jobs, in-process unless TRADEHUB_EMBEDDED_WORKER=false;
+            # the live-events hub (Redis pub/sub when TRADEHUB_REDIS_URL is set).
+            async with (
+                embedded_runner(settings, app.state.sessionmaker),
+                live_events(app, settings),
+            ):
                 yield
         finally:
             if owned:
@@ -97,4 +103,5 @@ def create_app(
     app.include_router(ops_router)
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(live_router, prefix=API_PREFIX)  # WebSocket: outside the HTTP matrix
     return app

@@ -16,16 +16,21 @@ from tradehub.auth.models import (
 )
 from tradehub.brokerage.models import BrokerageBill, BrokerageBillLine
 from tradehub.contract.models import Contract, ContractCommission, ContractVersion
+from tradehub.delivery.models import CciProfile, DeliveryOrder, EmdDeposit
+from tradehub.dispute.models import Dispute, DisputeComment
 from tradehub.document.models import Document
 from tradehub.financial_year.models import FinancialYear
 from tradehub.geo.models import State, Station
+from tradehub.invoice.credit_notes_models import CreditNote
 from tradehub.invoice.models import Invoice
 from tradehub.jobs.models import JobRun
 from tradehub.kit.db import Base
 from tradehub.kit.idempotency import IdempotencyRecord
 from tradehub.kit.outbox import OutboxMessage
+from tradehub.ledger.models import LedgerDocument, LedgerEntry
 from tradehub.masters.models import (
     CciTerms,
+    Certificate,
     CommissionStructure,
     Commodity,
     GstRate,
@@ -46,6 +51,7 @@ from tradehub.partner.models import (
     PartnerVersion,
 )
 from tradehub.payment.models import Payment, PaymentAllocation
+from tradehub.trade_desk.models import Offer, OfferRound, Requirement, TestedLot
 
 __all__ = [
     "ApprovalRequest",
@@ -58,14 +64,21 @@ __all__ = [
     "BrokerageBill",
     "BrokerageBillLine",
     "CancelledNumber",
+    "CciProfile",
     "CciTerms",
+    "Certificate",
     "Certification",
     "CommissionStructure",
     "Commodity",
     "Contract",
     "ContractCommission",
     "ContractVersion",
+    "CreditNote",
+    "DeliveryOrder",
+    "Dispute",
+    "DisputeComment",
     "Document",
+    "EmdDeposit",
     "FinancialYear",
     "GstRate",
     "IdempotencyRecord",
@@ -74,7 +87,11 @@ __all__ = [
     "JobRun",
     "KycReminder",
     "KycVerification",
+    "LedgerDocument",
+    "LedgerEntry",
     "NumberSeries",
+    "Offer",
+    "OfferRound",
     "Organization",
     "OtpCode",
     "OutboxMessage",
@@ -87,10 +104,12 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "QualityParameter",
+    "Requirement",
     "Role",
     "RolePermission",
     "State",
     "Station",
+    "TestedLot",
     "TradeTerm",
     "User",
     "UserBranch",

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradehub.auth.seed import seed_demo_users
 from tradehub.config import Settings
+from tradehub.delivery.seed import seed_cci_profiles_for_demo
 from tradehub.geo.seed import seed_stations_for_demo
 from tradehub.masters.seed import seed_masters_for_demo
 from tradehub.organization.seed import seed_organization_for_demo
@@ -25,4 +26,5 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("stations", seed_stations_for_demo),
     ("organization, branches and financial year", seed_organization_for_demo),
     ("partners and portal users", seed_partners_for_demo),
+    ("CCI profiles", seed_cci_profiles_for_demo),
 ]

@@ -89,7 +89,8 @@ async def test_happy_path_create_submit_approve_with_number_and_commissions(
         .where(AuditEvent.entity_type == "contract", AuditEvent.entity_id == contract_id)
         .order_by(AuditEvent.seq)
     )
-    assert list(actions) == ["create", "submit", "approve"]
+    # Confirmation queues the parties' mails (tests/contract/test_mail.py), audited as such.
+    assert list(actions) == ["create", "submit", "approve", "email_queued"]
 
 
 async def test_the_creator_or_submitter_may_not_approve(

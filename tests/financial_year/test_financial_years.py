@@ -143,7 +143,9 @@ async def test_closing_and_its_rules(
     body = closed.json()
     assert body["is_closed"] is True and body["is_active"] is False
     assert body["closed_at"] is not None
-    assert body["carry_forward"] == {}
+    # Every registered kind (tests/financial_year/test_carry_forward.py) reports 0 here: the
+    # organization has no documents.
+    assert not any(body["carry_forward"].values()), body["carry_forward"]
     active = await client.get(
         YEARS,
         params={"organization_id": organization["id"], "is_active": "true"},

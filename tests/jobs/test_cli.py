@@ -79,7 +79,7 @@ def test_an_unknown_job_exits_2_and_names_the_known_ones() -> None:
     result = CliRunner().invoke(app, ["jobs", "run", "no_such_job"])
     assert result.exit_code == 2
     assert "Unknown job 'no_such_job'" in result.output
-    assert "notification_retry, session_cleanup" in result.output
+    assert "notification_retry, offer_expiry, session_cleanup" in result.output
 
 
 def test_the_procrastinate_engine_needs_postgresql(

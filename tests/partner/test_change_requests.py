@@ -23,8 +23,13 @@ from tradehub.audit.domain import SYSTEM_ACTOR
 from tradehub.auth import service as auth_service
 from tradehub.auth import users_service
 from tradehub.auth.schemas import UserCreate
+from tradehub.contract import dealings as contract_dealings
 from tradehub.kit.db import create_sessionmaker, session_scope
-from tradehub.partner.locks import register_open_dealings, unregister_open_dealings
+from tradehub.partner.locks import (
+    register_open_dealings,
+    registered_open_dealings,
+    unregister_open_dealings,
+)
 from tradehub.partner.models import Partner, PartnerVersion
 
 CHANGE_REQUESTS = "/api/v1/partner-change-requests"
@@ -47,7 +52,9 @@ async def partner(client: httpx.AsyncClient, sales: Headers, manager: Headers) -
 
 
 class OpenDealings:
-    """A stand-in for the contracts module's counter: open contracts per partner, set by tests."""
+    """A stand-in for the contract module's real counter (which tests/partner/
+    test_open_dealings.py drives with real contracts): open contracts per partner, set by tests,
+    so the lock mechanism is checked on exact counts."""
 
     def __init__(self) -> None:
         self.counts: dict[uuid.UUID, int] = {}
@@ -58,12 +65,21 @@ class OpenDealings:
 
 @pytest.fixture
 def open_contracts() -> Iterator[OpenDealings]:
+    """Replaces the real ``contracts`` counter for the test, then puts it back."""
     counter = OpenDealings()
+    unregister_open_dealings("contracts")
     register_open_dealings("contracts", counter)
     try:
         yield counter
     finally:
         unregister_open_dealings("contracts")
+        contract_dealings.register()
+
+
+def counts(**open_now: int) -> dict[str, int]:
+    """``impact.open_dealings``: every registered counter (contracts, invoices, …), 0 unless
+    given."""
+    return {name: 0 for name in registered_open_dealings()} | open_now
 
 
 def _on(partner: dict[str, Any]) -> str:
@@ -129,7 +145,7 @@ async def test_raise_stores_field_diffs_and_opens_an_approval(
     assert request["urgency"] == "high" and request["justification"] == "Old mailbox closed"
     assert request["impact"] == {
         "open_contracts": 0,
-        "open_dealings": {},
+        "open_dealings": counts(),
         "locked_fields": [],
         "risk": "medium",
     }
@@ -627,7 +643,7 @@ async def test_locked_fields_are_refused_while_dealings_are_open(
     allowed = await raised(client, sales, partner, changes={"mobile": "9876543210"})
     assert allowed["impact"] == {
         "open_contracts": 2,
-        "open_dealings": {"contracts": 2},
+        "open_dealings": counts(contracts=2),
         "locked_fields": [],
         "risk": "medium",
     }

@@ -146,16 +146,21 @@ async def test_payer_must_be_the_buyer_and_payee_the_seller(
     assert problem["errors"][0]["loc"] == ["body", "allocations", 0, "invoice_id"]
 
 
-async def test_brokerage_bill_allocations_are_not_supported_yet(
+async def test_an_unknown_brokerage_bill_is_404_and_mixing_with_invoices_is_422(
     client: httpx.AsyncClient, manager: dict[str, str], invoice: dict[str, Any]
 ) -> None:
+    # Receipts against brokerage bills are supported now (tests/ledger/test_receipts.py).
     body = payment_body(invoice, "10")
     body["allocations"] = [{"brokerage_bill_id": str(uuid.uuid4()), "amount": "10"}]
     _problem(
-        await client.post(PAYMENTS, json=body, headers=manager),
-        422,
-        "payment.allocation_target_unsupported",
+        await client.post(PAYMENTS, json=body, headers=manager), 404, "brokerage.bill_not_found"
     )
+    body["allocations"].append({"invoice_id": invoice["id"], "amount": "10"})
+    body["amount"] = "20"
+    problem = _problem(
+        await client.post(PAYMENTS, json=body, headers=manager), 422, "payment.mixed_targets"
+    )
+    assert problem["errors"][0]["loc"] == ["body", "allocations"]
 
 
 @pytest.mark.parametrize(

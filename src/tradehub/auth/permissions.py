@@ -51,6 +51,15 @@ PERMISSIONS: dict[str, str] = {
     "payment:write": "Record and reverse payments",
     "brokerage:read": "See brokerage bills (a partner's users: only those billed to them)",
     "brokerage:write": "Raise brokerage bills",
+    "delivery:read": "See delivery orders (a partner's users: those of their own contracts)",
+    "delivery:write": "Schedule, dispatch, deliver and cancel delivery orders",
+    "trade_desk:read": "Use the trade desk: parse chat messages into drafts (every built-in role)",
+    "trade_desk:write": "Post requirements, offers, tested lots; counter, accept, reject offers",
+    "ledger:read": "See party ledgers (a partner's users: only their own partner's)",
+    "ledger:report": "See the outstanding (ageing) report of all partners",
+    "dispute:read": "See disputes and comments (a partner's users: their own, external only)",
+    "dispute:write": "Raise disputes, comment on them and withdraw one's own",
+    "dispute:resolve": "Review, resolve, close and reopen disputes",
 }
 
 _ALL = frozenset(PERMISSIONS)
@@ -59,33 +68,51 @@ BUILTIN_ROLE_PERMISSIONS: dict[BuiltinRole, frozenset[str]] = {
     BuiltinRole.ADMIN: _ALL,
     BuiltinRole.MANAGER: frozenset(
         {"user:read", "role:read", "audit:read", "notification:read"}
+        | {"delivery:read", "delivery:write"}
         | {"master:read", "master:write", "organization:read", "financial_year:read"}
         | {"partner:read", "partner:write", "partner:approve", "partner:import"}
         | {"approval:read", "document:read", "document:write"}
         | {"contract:read", "contract:write", "contract:approve"}
         | {"invoice:read", "invoice:write", "payment:read", "payment:write"}
         | {"brokerage:read", "brokerage:write"}
+        | {"dispute:read", "dispute:write", "dispute:resolve"}
+        | {"ledger:read", "ledger:report"}
+        | {"trade_desk:read", "trade_desk:write"}
     ),
     BuiltinRole.SALES: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
+        | {"delivery:read", "delivery:write"}
         | {"partner:read", "partner:write", "approval:read", "document:read", "document:write"}
         | {"contract:read", "contract:write", "invoice:read", "payment:read", "brokerage:read"}
+        | {"dispute:read", "dispute:write"}
+        | {"trade_desk:read", "trade_desk:write"}
     ),
     BuiltinRole.ACCOUNTS: frozenset(
         {"master:read", "organization:read", "financial_year:read", "financial_year:write"}
+        | {"delivery:read"}
         | {"partner:read", "partner:approve", "approval:read", "document:read", "document:write"}
         | {"contract:read", "contract:approve"}
         | {"invoice:read", "invoice:write", "payment:read", "payment:write"}
         | {"brokerage:read", "brokerage:write"}
+        | {"dispute:read"}
+        | {"ledger:read", "ledger:report"}
+        | {"trade_desk:read"}
     ),
     BuiltinRole.DISPUTE_MANAGER: frozenset(
         {"master:read", "organization:read", "financial_year:read"}
+        | {"delivery:read"}
         | {"partner:read", "document:read", "document:write", "contract:read"}
         | {"invoice:read", "payment:read"}
+        | {"dispute:read", "dispute:write", "dispute:resolve"}
+        | {"trade_desk:read"}
     ),
     BuiltinRole.PARTNER: frozenset(
         {"subuser:invite", "master:read", "partner:read", "document:read", "document:write"}
+        | {"delivery:read"}
         | {"contract:read", "invoice:read", "payment:read", "brokerage:read"}
+        | {"dispute:read", "dispute:write"}
+        | {"ledger:read"}
+        | {"trade_desk:read", "trade_desk:write"}
     ),
 }
 

@@ -11,3 +11,11 @@ class BillNotFound(NotFound):
 
 class InvalidTransition(Conflict):
     code = "brokerage.invalid_transition"
+
+
+class OverAllocation(Conflict):
+    code = "brokerage.over_allocation"
+
+
+class BillCancelled(Conflict):
+    code = "brokerage.bill_cancelled"

@@ -6,7 +6,16 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.kit.db import Base, Entity
@@ -22,6 +31,7 @@ class BrokerageBill(Entity):
     __tablename__ = "brokerage_bills"
     __table_args__ = (
         UniqueConstraint("organization_id", "bill_no"),
+        CheckConstraint("paid_amount >= 0 AND paid_amount <= total_amount", name="paid_in_range"),
         Index("ix_brokerage_bills_bill_no", "bill_no"),
         Index("ix_brokerage_bills_created_at", "created_at"),
         Index("ix_brokerage_bills_bill_date", "bill_date"),
@@ -51,7 +61,8 @@ class BrokerageBill(Entity):
     igst: Mapped[Decimal] = mapped_column(Money())
     round_off: Mapped[Decimal] = mapped_column(Money())
     total_amount: Mapped[Decimal] = mapped_column(Money())
-    # Maintained by receipts against the bill (payments module); 0 until then.
+    # Maintained by receipts against the bill (payments module, through
+    # ``service.apply_allocation`` / ``release_allocation`` while the row is locked).
     paid_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     sub_broker_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("partners.id", ondelete="RESTRICT")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -66,6 +67,17 @@ async def lock(session: AsyncSession, bill_id: uuid.UUID) -> BrokerageBill | Non
         .execution_options(populate_existing=True)
     )
     return result
+
+
+async def lock_bills(session: AsyncSession, bill_ids: Sequence[uuid.UUID]) -> list[BrokerageBill]:
+    """The bills' rows locked one by one in ascending id order (a fixed order, so two
+    receipts naming the same bills cannot deadlock), each reloaded after its lock."""
+    locked = []
+    for bill_id in sorted(set(bill_ids)):
+        bill = await lock(session, bill_id)
+        if bill is not None:
+            locked.append(bill)
+    return locked
 
 
 async def lines_by_bill(

@@ -9,6 +9,7 @@ number is taken last (after ``nothing_to_bill``), in the same transaction: gaple
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,15 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradehub.audit.domain import AuditActor, diff
 from tradehub.audit.service import record as audit
 from tradehub.auth.principal import Principal
-from tradehub.brokerage import repository
+from tradehub.brokerage import domain, repository
 from tradehub.brokerage.domain import BillStatus, cancellable, outstanding
-from tradehub.brokerage.errors import BillNotFound, InvalidTransition
+from tradehub.brokerage.errors import BillCancelled, BillNotFound, InvalidTransition, OverAllocation
 from tradehub.brokerage.models import BrokerageBill, BrokerageBillLine
 from tradehub.brokerage.schemas import BillCreate, BillLineRead, BillRead
 from tradehub.financial_year import service as financial_years
 from tradehub.kit.errors import Unprocessable
 from tradehub.kit.locks import transaction_lock
 from tradehub.kit.types import utcnow
+from tradehub.ledger import service as ledger
+from tradehub.ledger.domain import EntryType, Kind
 from tradehub.numbering import service as numbering
 from tradehub.organization.models import Organization
 from tradehub.partner.domain import PartnerKind
@@ -212,6 +215,18 @@ async def create_bill(session: AsyncSession, actor: AuditActor, body: BillCreate
         item.commission.brokerage_bill_id = bill.id
         item.commission.billed_at = billed_at
     await session.flush()
+    await ledger.record_document(
+        session,
+        kind=Kind.BROKERAGE,
+        document_type=EntryType.BROKERAGE_BILL,
+        document_id=bill.id,
+        document_no=bill.bill_no,
+        document_date=bill.bill_date,
+        organization_id=bill.organization_id,
+        partner_id=bill.partner_id,
+        amount=bill.total_amount,
+        posted_at=bill.created_at,
+    )
     await audit(
         session,
         actor=actor,
@@ -252,8 +267,16 @@ async def cancel_bill(
     bill.status = BillStatus.CANCELLED
     bill.status_reason = reason
     bill.cancelled_by_id = actor.user_id
-    bill.cancelled_at = utcnow()
+    bill.cancelled_at = cancelled_at = utcnow()
     await session.flush()
+    await ledger.record_cancellation(
+        session,
+        document_id=bill.id,
+        document_no=bill.bill_no,
+        document_date=bill.bill_date,
+        amount=outstanding(bill.total_amount, bill.paid_amount, previous),
+        cancelled_at=cancelled_at,
+    )
     await audit(
         session,
         actor=actor,
@@ -264,3 +287,42 @@ async def cancel_bill(
         reason=reason,
     )
     return bill
+
+
+# --- balances (called by the payment module inside its transaction) ---------------------------
+
+
+async def lock_for_allocation(
+    session: AsyncSession, bill_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, BrokerageBill]:
+    """Lock the bills in ascending id order and return them reloaded, by id. Read
+    ``paid_amount`` and ``status`` only after this: what racing receipts (or a cancellation)
+    committed is then visible."""
+    return {bill.id: bill for bill in await repository.lock_bills(session, bill_ids)}
+
+
+def apply_allocation(bill: BrokerageBill, amount: Decimal) -> None:
+    """Add a receipt of ``amount`` to a locked bill: 409 ``brokerage.bill_cancelled`` on a
+    cancelled bill, 409 ``brokerage.over_allocation`` past its outstanding amount."""
+    if bill.status == BillStatus.CANCELLED:
+        raise BillCancelled(
+            f"Brokerage bill {bill.bill_no} is cancelled and takes no receipts",
+            brokerage_bill_id=str(bill.id),
+        )
+    left = outstanding(bill.total_amount, bill.paid_amount, bill.status)
+    try:
+        bill.paid_amount = domain.receive(bill.total_amount, bill.paid_amount, bill.status, amount)
+    except domain.BalanceError:
+        raise OverAllocation(
+            f"Brokerage bill {bill.bill_no} has {left} outstanding; {amount} cannot be "
+            "allocated to it",
+            brokerage_bill_id=str(bill.id),
+            outstanding_amount=str(left),
+        ) from None
+    bill.status = domain.payment_status(bill.total_amount, bill.paid_amount)
+
+
+def release_allocation(bill: BrokerageBill, amount: Decimal) -> None:
+    """Take a reversed receipt's ``amount`` off a locked bill's paid balance."""
+    bill.paid_amount = domain.release(bill.paid_amount, amount)
+    bill.status = domain.payment_status(bill.total_amount, bill.paid_amount)

@@ -16,7 +16,7 @@ class ContractStatus(StrEnum):
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
-    DISPUTED = "disputed"  # reserved for the dispute module
+    DISPUTED = "disputed"  # while a dispute is open on it (set by the dispute module)
 
 
 class ContractAction(StrEnum):
@@ -52,6 +52,13 @@ TRANSITIONS: dict[tuple[ContractStatus, ContractAction], ContractStatus] = {
 def next_status(current: ContractStatus, action: ContractAction) -> ContractStatus | None:
     """The status ``action`` leads to from ``current``; ``None`` when it is not allowed."""
     return TRANSITIONS.get((current, action))
+
+
+# Disputes (the dispute module) are raised on a confirmed contract, or one already disputed.
+# While one is open the contract is ``disputed`` and none of the actions above applies to it
+# (no amendment, no cancellation); it is ``confirmed`` again when the last one ends. These two
+# moves are not contract actions: only ``service.mark_disputed`` / ``clear_disputed`` make them.
+DISPUTABLE = frozenset({ContractStatus.CONFIRMED, ContractStatus.DISPUTED})
 
 
 SELLER_KINDS = frozenset({"seller", "trader"})

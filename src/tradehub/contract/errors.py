@@ -15,3 +15,9 @@ class ContractVersionNotFound(NotFound):
 
 class InvalidTransition(Conflict):
     code = "contract.invalid_transition"
+
+
+class ContractDisputed(Conflict):
+    """A contract action refused because a dispute is open on the contract."""
+
+    code = "contract.disputed"

@@ -110,6 +110,8 @@ class ContractCommission(Entity):
     __table_args__ = (
         UniqueConstraint("contract_id", "side"),
         Index("ix_contract_commissions_party_billed", "party_id", "brokerage_bill_id"),
+        # A bill's lines are found (and released on cancel) by the bill.
+        Index("ix_contract_commissions_brokerage_bill_id", "brokerage_bill_id"),
     )
 
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id", ondelete="RESTRICT"))
@@ -121,6 +123,8 @@ class ContractCommission(Entity):
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[Decimal] = mapped_column(Rate())
     amount: Mapped[Decimal] = mapped_column(Money())
-    # Set by the brokerage-bill module when billed; no FK yet (its table does not exist).
-    brokerage_bill_id: Mapped[uuid.UUID | None]
+    # Set by the brokerage-bill module when billed, cleared when that bill is cancelled.
+    brokerage_bill_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("brokerage_bills.id", ondelete="RESTRICT")
+    )
     billed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Query, Request, Response
 
 from tradehub.auth.dependencies import CallerDep, actor_of, require
 from tradehub.auth.principal import Principal
-from tradehub.contract import printing, service
+from tradehub.contract import dealings, printing, service
 from tradehub.contract.domain import ContractStatus
 from tradehub.contract.models import Contract
 from tradehub.contract.repository import contract_filters
@@ -32,6 +32,8 @@ from tradehub.kit.routing import api_router
 from tradehub.kit.transaction import DbSession
 
 router = api_router(tags=["contracts"])
+# Open contracts lock their parties' identity fields and are carried past a year's close.
+dealings.register()
 
 _can_write = require("contract:write")
 CanRead = Annotated[Principal, Depends(require("contract:read"))]

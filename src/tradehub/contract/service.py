@@ -20,9 +20,10 @@ from tradehub.audit.domain import AuditActor
 from tradehub.audit.service import diff
 from tradehub.audit.service import record as audit
 from tradehub.auth.principal import Principal
-from tradehub.contract import checks, repository
+from tradehub.contract import checks, mail, repository
 from tradehub.contract.domain import (
     AMENDABLE,
+    DISPUTABLE,
     FIXED_ON_AMEND,
     ContractAction,
     ContractStatus,
@@ -30,7 +31,12 @@ from tradehub.contract.domain import (
     brokerage,
     next_status,
 )
-from tradehub.contract.errors import ContractNotFound, ContractVersionNotFound, InvalidTransition
+from tradehub.contract.errors import (
+    ContractDisputed,
+    ContractNotFound,
+    ContractVersionNotFound,
+    InvalidTransition,
+)
 from tradehub.contract.models import Contract, ContractCommission, ContractVersion
 from tradehub.contract.schemas import (
     ContractCreate,
@@ -254,6 +260,10 @@ async def _locked(session: AsyncSession, contract: Contract) -> Contract:
 def _require(contract: Contract, action: ContractAction) -> ContractStatus:
     current = ContractStatus(contract.status)
     target = next_status(current, action)
+    if target is None and current is ContractStatus.DISPUTED:
+        raise ContractDisputed(
+            f"The contract has an open dispute: resolve or withdraw it before you {action} it"
+        )
     if target is None:
         raise InvalidTransition(f"A contract that is {current} cannot be sent to {action}")
     return target
@@ -373,6 +383,7 @@ async def approve(session: AsyncSession, actor: AuditActor, contract: Contract) 
     )
     await _record_commissions(session, contract)
     await _write_version(session, actor, contract, reason="confirmation")
+    await mail.contract_confirmed(session, actor, contract)
     return contract
 
 
@@ -467,6 +478,7 @@ async def amend(
         changes={**changed, "revision": {"old": contract.revision - 1, "new": contract.revision}},
         reason=reason,
     )
+    await mail.contract_amended(session, actor, contract, reason=reason, changed=changed)
     return contract
 
 
@@ -549,3 +561,63 @@ async def _write_version(
         )
     )
     await session.flush()
+
+
+# --- disputes (the dispute module counts its disputes; the contract only shows the flag) ----
+
+
+async def lock_contract(session: AsyncSession, contract_id: uuid.UUID) -> Contract:
+    """The contract's row held until the transaction ends, reloaded. The dispute module takes
+    it before it counts a contract's open disputes, so racing disputes on one contract take
+    turns (PostgreSQL ``FOR UPDATE``; SQLite writers are serialised by ``BEGIN IMMEDIATE``)."""
+    locked = await repository.lock(session, contract_id)
+    if locked is None:
+        raise ContractNotFound("No such contract")
+    return locked
+
+
+async def mark_disputed(
+    session: AsyncSession, actor: AuditActor, contract: Contract, *, reason: str
+) -> Contract:
+    """A dispute opened: confirmed → disputed (audited ``dispute``, ``version`` up); a contract
+    already disputed stays as it is. Anything else is 409 ``contract.invalid_transition``."""
+    contract = await _locked(session, contract)
+    if contract.status == ContractStatus.DISPUTED:
+        return contract
+    if contract.status not in DISPUTABLE:
+        raise InvalidTransition(f"A contract that is {contract.status} cannot be disputed")
+    return await _flagged(session, actor, contract, ContractStatus.DISPUTED, reason=reason)
+
+
+async def clear_disputed(
+    session: AsyncSession, actor: AuditActor, contract: Contract, *, reason: str
+) -> Contract:
+    """The last open dispute ended (the caller counted them under ``lock_contract``):
+    disputed → confirmed (audited ``dispute_cleared``, ``version`` up); otherwise a no-op."""
+    contract = await _locked(session, contract)
+    if contract.status != ContractStatus.DISPUTED:
+        return contract
+    return await _flagged(session, actor, contract, ContractStatus.CONFIRMED, reason=reason)
+
+
+async def _flagged(
+    session: AsyncSession,
+    actor: AuditActor,
+    contract: Contract,
+    status: ContractStatus,
+    *,
+    reason: str,
+) -> Contract:
+    current = contract.status
+    contract.status = status
+    await session.flush()
+    await audit(
+        session,
+        actor=actor,
+        action="dispute" if status is ContractStatus.DISPUTED else "dispute_cleared",
+        entity_type=ENTITY,
+        entity_id=contract.id,
+        changes={"status": {"old": current, "new": contract.status}},
+        reason=reason,
+    )
+    return contract

@@ -131,8 +131,8 @@ async def close_year(
     response: Response,
 ) -> FinancialYearClosed:
     """Close the year: no document may be dated in it any more. Closing the active year leaves
-    the organization without one. ``carry_forward`` counts the open items per kind that must
-    move to the next year (empty until modules with dated documents register theirs)."""
+    the organization without one. ``carry_forward`` counts the open items per kind that the
+    year leaves open (the contract and invoice modules register theirs)."""
     year = await service.lock_year(session, year_id)
     check_if_match(request, year.version)
     year, report = await service.close(session, actor_of(principal, caller), year)

@@ -38,7 +38,8 @@ class FinancialYearRead(BaseModel):
 
 class FinancialYearClosed(FinancialYearRead):
     carry_forward: dict[str, int] = Field(
-        description="Open items per kind that must move to the next year (none registered yet)"
+        description="Open items per kind left by the year, 0 included: "
+        "contracts_with_uninvoiced_bales, contracts_pending_approval, invoices_unpaid, …"
     )
 
 

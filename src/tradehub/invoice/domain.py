@@ -2,6 +2,8 @@
 
 No I/O. ``paid_amount`` is a maintained balance: allocations add to it, reversals take away,
 and ``status`` follows it (domain.md §3.2: paid when ≥ total, partially paid when > 0).
+``credited_amount`` (the invoice's credit notes) also comes off what is outstanding: the buyer
+owes ``total − paid − credited``; an invoice wholly credited with nothing paid is ``credited``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ class InvoiceStatus(StrEnum):
     UNPAID = "unpaid"
     PARTIALLY_PAID = "partially_paid"
     PAID = "paid"
+    CREDITED = "credited"  # nothing paid, the whole total taken off by credit notes
+    CANCELLED = "cancelled"
+
+
+# Statuses in which the buyer still owes something on the invoice.
+OPEN_STATUSES = frozenset({InvoiceStatus.UNPAID, InvoiceStatus.PARTIALLY_PAID})
 
 
 class BalanceError(ValueError):
@@ -51,24 +59,25 @@ def invoice_amounts(
     return InvoiceAmounts(taxable_value=taxable, gst=gst)
 
 
-def outstanding(total: Decimal, paid: Decimal) -> Decimal:
-    return total - paid
+def outstanding(total: Decimal, paid: Decimal, credited: Decimal = ZERO) -> Decimal:
+    return total - paid - credited
 
 
-def status_for(total: Decimal, paid: Decimal) -> InvoiceStatus:
-    if paid >= total:
-        return InvoiceStatus.PAID
+def status_for(total: Decimal, paid: Decimal, credited: Decimal = ZERO) -> InvoiceStatus:
+    if paid + credited >= total:
+        return InvoiceStatus.PAID if paid > 0 else InvoiceStatus.CREDITED
     if paid > 0:
         return InvoiceStatus.PARTIALLY_PAID
     return InvoiceStatus.UNPAID
 
 
-def allocate(total: Decimal, paid: Decimal, amount: Decimal) -> Decimal:
-    """The new paid amount after allocating ``amount``; never above the total."""
+def allocate(total: Decimal, paid: Decimal, amount: Decimal, credited: Decimal = ZERO) -> Decimal:
+    """The new paid amount after allocating ``amount``; never above what is outstanding."""
     if amount <= 0:
         raise BalanceError("an allocation is more than 0")
-    if amount > outstanding(total, paid):
-        raise BalanceError(f"{amount} exceeds the outstanding {outstanding(total, paid)}")
+    left = outstanding(total, paid, credited)
+    if amount > left:
+        raise BalanceError(f"{amount} exceeds the outstanding {left}")
     return paid + amount
 
 

@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.kit.db import Entity
-from tradehub.kit.types import Money, Quantity, Rate
+from tradehub.kit.types import Money, Quantity, Rate, UtcDateTime
+
+# Cancelled invoices keep their row (and number) but free the number for the seller's reuse.
+LIVE = text("status <> 'cancelled'")
 
 
 class Invoice(Entity):
     __tablename__ = "invoices"
     __table_args__ = (
-        # The seller's own number, once per seller and financial year (api.md §7).
-        UniqueConstraint("seller_id", "financial_year", "invoice_no"),
-        CheckConstraint("paid_amount >= 0 AND paid_amount <= total_amount", name="paid_in_range"),
+        # The seller's own number, once per seller and financial year (api.md §7) among the
+        # invoices that are not cancelled: a cancelled invoice's number may be issued again.
+        Index(
+            "ix_invoices_seller_year_number_live",
+            "seller_id",
+            "financial_year",
+            "invoice_no",
+            unique=True,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        ),
+        CheckConstraint(
+            "paid_amount >= 0 AND credited_amount >= 0"
+            " AND paid_amount + credited_amount <= total_amount",
+            name="settled_in_range",
+        ),
         Index("ix_invoices_created_at", "created_at"),
         Index("ix_invoices_invoice_date", "invoice_date"),
         Index("ix_invoices_total_amount", "total_amount"),
@@ -63,6 +79,13 @@ class Invoice(Entity):
     # Maintained balance: the sum of this invoice's active payment allocations, updated in
     # the allocating (or reversing) transaction while the row is locked.
     paid_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    # Maintained balance: the sum of the invoice's issued (not cancelled) credit notes.
+    credited_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT")
     )

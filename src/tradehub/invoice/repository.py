@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradehub.auth.principal import Principal
 from tradehub.contract.models import Contract
 from tradehub.invoice.domain import InvoiceStatus
-from tradehub.invoice.models import Invoice
+from tradehub.invoice.models import LIVE, Invoice
 from tradehub.kit.visibility import visible_to
 
 
@@ -80,8 +80,11 @@ async def lock_contract(session: AsyncSession, contract_id: uuid.UUID) -> Contra
 
 
 async def invoiced_bales(session: AsyncSession, contract_id: uuid.UUID) -> int:
+    """The contract's bales on invoices that are not cancelled (a cancellation frees them)."""
     total = await session.scalar(
-        select(func.coalesce(func.sum(Invoice.bales), 0)).where(Invoice.contract_id == contract_id)
+        select(func.coalesce(func.sum(Invoice.bales), 0)).where(
+            Invoice.contract_id == contract_id, Invoice.status != InvoiceStatus.CANCELLED
+        )
     )
     return int(total or 0)
 
@@ -94,6 +97,7 @@ async def number_taken(
             Invoice.seller_id == seller_id,
             Invoice.financial_year == financial_year,
             Invoice.invoice_no == invoice_no,
+            LIVE,  # the partial unique index's own predicate, so it serves this lookup
         )
     )
     return found is not None

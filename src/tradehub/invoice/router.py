@@ -11,11 +11,13 @@ from fastapi import Depends, Query, Response
 
 from tradehub.auth.dependencies import CallerDep, actor_of, require
 from tradehub.auth.principal import Principal
-from tradehub.invoice import service
+from tradehub.invoice import adjustments_service as adjustments
+from tradehub.invoice import dealings, service
+from tradehub.invoice.credit_notes_schemas import InvoiceDetail
 from tradehub.invoice.domain import InvoiceStatus
 from tradehub.invoice.models import Invoice
 from tradehub.invoice.repository import invoice_filters
-from tradehub.invoice.schemas import InvoiceCreate, InvoiceRead, InvoiceSort
+from tradehub.invoice.schemas import InvoiceCreate, InvoiceSort
 from tradehub.kit.concurrency import set_etag
 from tradehub.kit.errors import problem_responses
 from tradehub.kit.idempotency import idempotent
@@ -24,6 +26,8 @@ from tradehub.kit.routing import api_router
 from tradehub.kit.transaction import DbSession
 
 router = api_router(tags=["invoices"])
+# Open invoices lock their parties' identity fields and are carried past a year's close.
+dealings.register()
 
 _can_write = require("invoice:write")
 CanRead = Annotated[Principal, Depends(require("invoice:read"))]
@@ -39,7 +43,7 @@ BASE = "/invoices"
 @router.post(
     BASE,
     status_code=201,
-    response_model=InvoiceRead,
+    response_model=InvoiceDetail,
     # The permission first: the idempotency key belongs to the signed-in caller.
     dependencies=[Depends(_can_write), Depends(idempotent)],
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -50,15 +54,15 @@ async def create_invoice(
     principal: CanWrite,
     caller: CallerDep,
     response: Response,
-) -> InvoiceRead:
+) -> InvoiceDetail:
     """The seller's invoice on a confirmed contract, with its GST and round-off, ``unpaid``.
     Accepts ``Idempotency-Key``."""
     invoice = await service.create_invoice(session, principal, actor_of(principal, caller), body)
     set_etag(response, invoice.version)
-    return service.invoice_read(invoice)
+    return await adjustments.invoice_detail(session, invoice)
 
 
-@router.get(BASE, response_model=Page[InvoiceRead], responses=problem_responses(401, 403, 422))
+@router.get(BASE, response_model=Page[InvoiceDetail], responses=problem_responses(401, 403, 422))
 async def list_invoices(
     session: DbSession,
     principal: CanRead,
@@ -73,7 +77,7 @@ async def list_invoices(
     date_from: Annotated[date | None, Query(description="invoice_date on or after")] = None,
     date_to: Annotated[date | None, Query(description="invoice_date on or before")] = None,
     invoice_no: Annotated[str | None, Query(max_length=50)] = None,
-) -> Page[InvoiceRead]:
+) -> Page[InvoiceDetail]:
     statement = invoice_filters(
         service.visible_invoices(principal),
         status=status,
@@ -88,7 +92,7 @@ async def list_invoices(
     )
     items, total = await paginate(session, statement, paging, order_by(sort, SORT, Invoice.id))
     return Page(
-        items=[service.invoice_read(i) for i in items],
+        items=await adjustments.invoice_details(session, items),
         total=total,
         page=paging.page,
         limit=paging.limit,
@@ -96,12 +100,15 @@ async def list_invoices(
 
 
 @router.get(
-    f"{BASE}/{{invoice_id}}", response_model=InvoiceRead, responses=problem_responses(401, 403, 404)
+    f"{BASE}/{{invoice_id}}",
+    response_model=InvoiceDetail,
+    responses=problem_responses(401, 403, 404),
 )
 async def get_invoice(
     invoice_id: uuid.UUID, session: DbSession, principal: CanRead, response: Response
-) -> InvoiceRead:
-    """With ``paid_amount`` and ``outstanding_amount``, and ``ETag: "<version>"``."""
+) -> InvoiceDetail:
+    """With ``paid_amount``, ``credited_amount``, ``outstanding_amount`` (total − paid −
+    credited), its ``credit_notes``, and ``ETag: "<version>"``."""
     invoice = await service.get_invoice(session, principal, invoice_id)
     set_etag(response, invoice.version)
-    return service.invoice_read(invoice)
+    return await adjustments.invoice_detail(session, invoice)

@@ -72,6 +72,9 @@ class InvoiceRead(BaseModel):
     round_off: MoneyOut
     total_amount: MoneyOut
     paid_amount: MoneyOut
+    credited_amount: MoneyOut = Field(description="The total of its issued credit notes")
+    status_reason: str | None = Field(description="Why it was cancelled")
+    cancelled_at: datetime | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -79,7 +82,10 @@ class InvoiceRead(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def outstanding_amount(self) -> MoneyOut:
-        return self.total_amount - self.paid_amount
+        """total − paid − credited; nothing on a cancelled invoice."""
+        if self.status is InvoiceStatus.CANCELLED:
+            return Decimal("0.00")
+        return self.total_amount - self.paid_amount - self.credited_amount
 
 
 InvoiceSort = sort_enum("InvoiceSort", ["created_at", "invoice_date", "total_amount"])

@@ -24,12 +24,19 @@ from tradehub.auth.principal import Principal
 from tradehub.contract import service as contracts
 from tradehub.financial_year.service import require_open_year
 from tradehub.invoice import domain, repository
-from tradehub.invoice.errors import DuplicateInvoiceNumber, InvoiceNotFound, OverAllocation
+from tradehub.invoice.errors import (
+    DuplicateInvoiceNumber,
+    InvoiceCancelled,
+    InvoiceNotFound,
+    OverAllocation,
+)
 from tradehub.invoice.models import Invoice
 from tradehub.invoice.schemas import InvoiceCreate, InvoiceRead
 from tradehub.kit.errors import Unprocessable
 from tradehub.kit.identifiers import invalid_field
 from tradehub.kit.locks import transaction_lock
+from tradehub.ledger import service as ledger
+from tradehub.ledger.domain import EntryType, Kind
 from tradehub.masters.models import Commodity
 from tradehub.partner.models import PartnerBranch
 
@@ -78,7 +85,8 @@ async def create_invoice(
     contract = await repository.lock_contract(session, visible.id)
     if contract is None:  # pragma: no cover - deleted between the two reads
         raise InvoiceNotFound("No such contract")
-    if contract.status != "confirmed":
+    # A disputed contract is still a confirmed deal: its goods are invoiced and paid meanwhile.
+    if contract.status not in ("confirmed", "disputed"):
         raise invalid_field(
             "contract_id",
             f"the contract is {contract.status}; only a confirmed contract is invoiced",
@@ -153,6 +161,19 @@ async def create_invoice(
         raise DuplicateInvoiceNumber(
             f"The seller already has invoice {body.invoice_no} in {year.code}"
         ) from None
+    # The buyer's goods account (ledger kind ``goods``): the invoice is its debit.
+    await ledger.record_document(
+        session,
+        kind=Kind.GOODS,
+        document_type=EntryType.INVOICE,
+        document_id=invoice.id,
+        document_no=invoice.invoice_no,
+        document_date=invoice.invoice_date,
+        organization_id=invoice.organization_id,
+        partner_id=invoice.buyer_id,
+        amount=invoice.total_amount,
+        posted_at=invoice.created_at,
+    )
     await audit(
         session,
         actor=actor,
@@ -176,20 +197,32 @@ async def lock_for_allocation(
 
 
 def apply_allocation(invoice: Invoice, amount: Decimal) -> None:
-    """Add ``amount`` to a locked invoice's paid balance (409 ``invoice.over_allocation``)."""
+    """Add ``amount`` to a locked invoice's paid balance (409 ``invoice.over_allocation``;
+    409 ``invoice.cancelled`` for a cancelled invoice). Credit notes are not outstanding."""
+    if invoice.status == domain.InvoiceStatus.CANCELLED:
+        raise InvoiceCancelled(
+            f"Invoice {invoice.invoice_no} is cancelled", invoice_id=str(invoice.id)
+        )
+    left = domain.outstanding(invoice.total_amount, invoice.paid_amount, invoice.credited_amount)
     try:
-        invoice.paid_amount = domain.allocate(invoice.total_amount, invoice.paid_amount, amount)
+        invoice.paid_amount = domain.allocate(
+            invoice.total_amount, invoice.paid_amount, amount, invoice.credited_amount
+        )
     except domain.BalanceError:
         raise OverAllocation(
-            f"Invoice {invoice.invoice_no} has {invoice.total_amount - invoice.paid_amount} "
-            f"outstanding; {amount} cannot be allocated to it",
+            f"Invoice {invoice.invoice_no} has {left} outstanding; "
+            f"{amount} cannot be allocated to it",
             invoice_id=str(invoice.id),
-            outstanding_amount=str(invoice.total_amount - invoice.paid_amount),
+            outstanding_amount=str(left),
         ) from None
-    invoice.status = domain.status_for(invoice.total_amount, invoice.paid_amount).value
+    invoice.status = domain.status_for(
+        invoice.total_amount, invoice.paid_amount, invoice.credited_amount
+    ).value
 
 
 def release_allocation(invoice: Invoice, amount: Decimal) -> None:
     """Take a reversed allocation's ``amount`` off a locked invoice's paid balance."""
     invoice.paid_amount = domain.release(invoice.paid_amount, amount)
-    invoice.status = domain.status_for(invoice.total_amount, invoice.paid_amount).value
+    invoice.status = domain.status_for(
+        invoice.total_amount, invoice.paid_amount, invoice.credited_amount
+    ).value

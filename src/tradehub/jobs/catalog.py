@@ -12,8 +12,9 @@ from tradehub.jobs import tasks as jobs_tasks
 from tradehub.jobs.registry import Registry, registry
 from tradehub.notification import tasks as notification_tasks
 from tradehub.partner import tasks as partner_tasks
+from tradehub.trade_desk import tasks as trade_desk_tasks
 
-TASK_MODULES = (audit_tasks, jobs_tasks, notification_tasks, partner_tasks)
+TASK_MODULES = (audit_tasks, jobs_tasks, notification_tasks, partner_tasks, trade_desk_tasks)
 
 
 def application_registry() -> Registry:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -25,7 +26,22 @@ from tradehub.kit.types import Rate, UtcDateTime
 
 class Commodity(Entity):
     __tablename__ = "commodities"
-    __table_args__ = (Index("ix_commodities_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_commodities_created_at", "created_at"),
+        # Trade desk match weights (domain.md §4.4): all four or none (none = 0.45/0.35/0.10/0.10),
+        # non-negative, summing to 1 (Rate stores 4 decimals: 1 is 10000).
+        CheckConstraint(
+            "(match_parameters_weight IS NULL AND match_price_weight IS NULL"
+            " AND match_location_weight IS NULL AND match_payment_weight IS NULL)"
+            " OR (match_parameters_weight IS NOT NULL AND match_price_weight IS NOT NULL"
+            " AND match_location_weight IS NOT NULL AND match_payment_weight IS NOT NULL"
+            " AND match_parameters_weight >= 0 AND match_price_weight >= 0"
+            " AND match_location_weight >= 0 AND match_payment_weight >= 0"
+            " AND match_parameters_weight + match_price_weight + match_location_weight"
+            " + match_payment_weight = 10000)",
+            name="match_weights",
+        ),
+    )
 
     name: Mapped[str] = mapped_column(String(100))
     # Lower-cased name: unique, also among soft-deleted commodities (restore, don't re-create).
@@ -34,6 +50,12 @@ class Commodity(Entity):
     gst_rate: Mapped[Decimal] = mapped_column(Rate())
     unit: Mapped[str] = mapped_column(String(10))
     rate_unit: Mapped[str] = mapped_column(String(10))
+    # Other spellings chat messages use ("binola" for Cotton Seed); read by the trade desk parser.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    match_parameters_weight: Mapped[Decimal | None] = mapped_column(Rate())
+    match_price_weight: Mapped[Decimal | None] = mapped_column(Rate())
+    match_location_weight: Mapped[Decimal | None] = mapped_column(Rate())
+    match_payment_weight: Mapped[Decimal | None] = mapped_column(Rate())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -67,6 +89,20 @@ class VarietyKey(Base):
     variety_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("varieties.id", ondelete="CASCADE"), index=True
     )
+
+
+class Certificate(Entity):
+    """A certificate a lot or a requirement may carry (BCI, Organic, NPOP, Fairtrade, GOTS),
+    with the spellings chat messages use. Reference data seeded by its migration."""
+
+    __tablename__ = "certificates"
+    __table_args__ = {"info": {"seeded": True}}
+
+    name: Mapped[str] = mapped_column(String(50))
+    name_key: Mapped[str] = mapped_column(String(50), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class QualityParameter(Entity):

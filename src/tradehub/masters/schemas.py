@@ -111,6 +111,9 @@ class CommodityCreate(Strict):
     gst_rate: RateIn = Field(description='GST %, e.g. "5"')
     unit: Unit = Unit.BALES
     rate_unit: Unit = Unit.CANDY
+    aliases: Annotated[list[Alias], Field(max_length=30)] = Field(
+        default_factory=list, description="Other spellings in chat messages, e.g. binola"
+    )
     varieties: Annotated[list[VarietyCreate], Field(max_length=200)] = Field(default_factory=list)
     parameters: Annotated[list[ParameterCreate], Field(max_length=50)] = Field(default_factory=list)
 
@@ -121,6 +124,7 @@ class CommodityUpdate(Strict):
     gst_rate: RateIn | None = None
     unit: Unit | None = None
     rate_unit: Unit | None = None
+    aliases: Annotated[list[Alias], Field(max_length=30)] | None = None
     is_active: bool | None = None
 
 
@@ -131,6 +135,7 @@ class CommodityRead(BaseModel):
     gst_rate: RateOut
     unit: Unit
     rate_unit: Unit
+    aliases: list[str]
     is_active: bool
     varieties: list[VarietyRead]
     parameters: list[ParameterRead]

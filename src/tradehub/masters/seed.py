@@ -25,7 +25,7 @@ from tradehub.masters.schemas import (
 
 COTTON_VARIETIES: list[tuple[str, list[str]]] = [
     ("Shankar-6", ["S-6", "S6", "Shankar 6", "Sankar-6", "shankar6"]),
-    ("DCH-32", ["DCH32", "DCH 32"]),
+    ("DCH-32", ["DCH32", "DCH 32", "DCH"]),
     ("MCU-5", ["MCU5"]),
     ("Bunny", ["bunny bt", "Bunny-Hybrid"]),
     ("Brahma", []),
@@ -49,7 +49,7 @@ COTTON_PARAMETERS: list[tuple[str, str, str, str, str, str]] = [
 COMMODITIES: list[dict[str, Any]] = [
     {
         "name": "Cotton", "hsn_code": "5201", "gst_rate": "5", "unit": "bales",
-        "rate_unit": "candy",
+        "rate_unit": "candy", "aliases": ["Lint", "Rui"],
         "varieties": [{"name": n, "aliases": a} for n, a in COTTON_VARIETIES],
         "parameters": [
             {"name": n, "label": lb, "unit": u, "min": lo, "max": hi, "weight": w}
@@ -57,11 +57,22 @@ COMMODITIES: list[dict[str, Any]] = [
         ],
     },
     {"name": "Kapas", "hsn_code": "5201", "gst_rate": "5", "unit": "quintal",
-     "rate_unit": "quintal"},
+     "rate_unit": "quintal", "aliases": ["Kapaas", "Seed Cotton", "Raw Cotton"]},
     {"name": "Cotton Seed", "hsn_code": "1207", "gst_rate": "5", "unit": "quintal",
-     "rate_unit": "quintal"},
-    {"name": "Cotton Yarn", "hsn_code": "5205", "gst_rate": "5", "unit": "kg", "rate_unit": "kg"},
+     "rate_unit": "quintal",
+     "aliases": ["Cottonseed", "Cotton Seeds", "Binola", "Binaula", "Kapasia", "Kapasiya"]},
+    {"name": "Cotton Yarn", "hsn_code": "5205", "gst_rate": "5", "unit": "kg", "rate_unit": "kg",
+     "aliases": ["Yarn"]},
 ]  # fmt: skip
+# The certificates the migration seeds (20261128_1426_cf90afe65e29), for code that needs them
+# without a database (the parser's tests). (name, aliases)
+CERTIFICATES: list[tuple[str, list[str]]] = [
+    ("BCI", ["Better Cotton", "Better Cotton Initiative"]),
+    ("Organic", []),
+    ("NPOP", []),
+    ("Fairtrade", ["Fair Trade", "Fair-trade"]),
+    ("GOTS", []),
+]
 TERMS: list[tuple[str, str, int | None]] = [
     ("trade", "Normal", None), ("trade", "CCI Trade", None), ("trade", "Spot", None),
     ("trade", "Forward", None), ("trade", "Ready", None),

@@ -114,6 +114,7 @@ async def commodity_reads(
             gst_rate=c.gst_rate,
             unit=c.unit,
             rate_unit=c.rate_unit,
+            aliases=list(c.aliases),
             is_active=c.is_active,
             varieties=[variety_read(v) for v in varieties[c.id]],
             parameters=[parameter_read(p) for p in parameters[c.id]],
@@ -286,6 +287,7 @@ async def create_commodity(
         gst_rate=body.gst_rate,
         unit=body.unit.value,
         rate_unit=body.rate_unit.value,
+        aliases=_dedupe(body.aliases),
         is_active=True,
     )
     parameters = [_new_parameter(commodity.id, p, i) for i, p in enumerate(body.parameters)]
@@ -331,6 +333,8 @@ async def update_commodity(
         if fields.get(field) is not None:
             value = fields[field]
             setattr(commodity, field, value.value if hasattr(value, "value") else value)
+    if body.aliases is not None:
+        commodity.aliases = _dedupe(body.aliases)
     changes = diff(before, snapshot(commodity))
     if changes:
         await session.flush()

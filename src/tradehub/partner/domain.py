@@ -225,6 +225,7 @@ class CertificationKind(StrEnum):
     GRS = "grs"
     RCS = "rcs"
     REGENERATIVE = "regenerative"
+    NPOP = "npop"  # India's National Programme for Organic Production (trade desk certificates)
 
 
 class CertificationStatus(StrEnum):

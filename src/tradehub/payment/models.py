@@ -73,9 +73,10 @@ class PaymentAllocation(Base):
     invoice_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("invoices.id", ondelete="RESTRICT")
     )
-    # Extension point for receipts against brokerage bills (api.md §8): no foreign key until
-    # that table exists in this tree; the service refuses it for now.
-    brokerage_bill_id: Mapped[uuid.UUID | None]
+    # Receipts against brokerage bills (api.md §8).
+    brokerage_bill_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("brokerage_bills.id", ondelete="RESTRICT")
+    )
     amount: Mapped[Decimal] = mapped_column(Money())
     reversed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

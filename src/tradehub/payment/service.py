@@ -1,10 +1,12 @@
 """Payment use cases: record a payment with its allocations, reverse it; reads.
 
-Race safety: the allocated invoices are locked in ascending id order (``invoice.service.
+Race safety: the allocated documents are locked in ascending id order (invoices through
+``invoice.service.lock_for_allocation``, brokerage bills through ``brokerage.service.
 lock_for_allocation``) before their outstanding amounts are read, so concurrent payments on
-one invoice take turns and the later ones see what the earlier committed (409
-``invoice.over_allocation`` rather than over-allocating). ``paid_amount`` on the invoice is a
-balance maintained in the same transaction as the allocation rows.
+one document take turns and the later ones see what the earlier committed (409
+``invoice.over_allocation`` / ``brokerage.over_allocation`` rather than over-allocating).
+``paid_amount`` on the document is a balance maintained in the same transaction as the
+allocation rows, and so are the ledger's entries (``ledger.service``).
 """
 
 from __future__ import annotations
@@ -21,18 +23,17 @@ from tradehub.audit.service import diff, snapshot
 from tradehub.audit.service import record as audit
 from tradehub.auth.principal import Principal
 from tradehub.financial_year.service import require_open_year
-from tradehub.invoice import service as invoices
-from tradehub.invoice.models import Invoice
 from tradehub.kit.errors import Unprocessable
 from tradehub.kit.identifiers import invalid_field
 from tradehub.kit.types import utcnow
+from tradehub.ledger import service as ledger
 from tradehub.organization.models import Organization
 from tradehub.partner.models import Partner
-from tradehub.payment import domain, repository
+from tradehub.payment import domain, repository, targets
 from tradehub.payment.domain import PaymentStatus
 from tradehub.payment.errors import AlreadyReversed, PaymentNotFound
 from tradehub.payment.models import Payment, PaymentAllocation
-from tradehub.payment.schemas import AllocationRead, PaymentCreate, PaymentRead
+from tradehub.payment.schemas import AllocationIn, AllocationRead, PaymentCreate, PaymentRead
 
 ENTITY = "payment"
 ZERO = Decimal("0.00")
@@ -124,23 +125,24 @@ def _check_shape(body: PaymentCreate, errors: _Errors) -> None:
         errors.add(["tds_amount"], "TDS cannot exceed the amount", "payment.tds_exceeds_amount")
     if body.payer_id == body.payee_id:
         errors.add(["payee_id"], "the payee must differ from the payer", "payment.same_party")
-    seen: set[uuid.UUID] = set()
+    seen: dict[str, set[uuid.UUID]] = {"invoice_id": set(), "brokerage_bill_id": set()}
     for index, allocation in enumerate(body.allocations):
-        if allocation.brokerage_bill_id is not None:
+        field, target = targets.target_of(allocation)
+        if target in seen[field]:
             errors.add(
-                ["allocations", index, "brokerage_bill_id"],
-                "allocations to brokerage bills are not supported yet",
-                "payment.allocation_target_unsupported",
-            )
-        elif allocation.invoice_id in seen:
-            errors.add(
-                ["allocations", index, "invoice_id"],
-                "this invoice is allocated twice; give one allocation per invoice",
+                ["allocations", index, field],
+                "this document is allocated twice; give one allocation per document",
                 "payment.duplicate_allocation",
             )
-        else:
-            assert allocation.invoice_id is not None
-            seen.add(allocation.invoice_id)
+        seen[field].add(target)
+    if seen["invoice_id"] and seen["brokerage_bill_id"]:
+        # Different payees: a goods payment goes buyer → seller, a brokerage receipt
+        # partner → organization; one payment cannot be both.
+        errors.add(
+            ["allocations"],
+            "a payment settles goods invoices or brokerage bills, not both",
+            "payment.mixed_targets",
+        )
     total = sum((a.amount for a in body.allocations), ZERO)
     if total > body.amount:
         errors.add(
@@ -150,14 +152,19 @@ def _check_shape(body: PaymentCreate, errors: _Errors) -> None:
         )
 
 
+def _audited(allocation: AllocationIn) -> dict[str, str]:
+    field, target = targets.target_of(allocation)
+    return {field: str(target), "amount": str(allocation.amount)}
+
+
 async def _organization(
-    session: AsyncSession, body: PaymentCreate, found: list[Invoice], errors: _Errors
+    session: AsyncSession, body: PaymentCreate, found: list[targets.Found], errors: _Errors
 ) -> uuid.UUID | None:
-    organizations = {i.organization_id for i in found}
+    organizations = {f.organization_id for f in found}
     if len(organizations) > 1:
         errors.add(
             ["allocations"],
-            "the invoices belong to different organizations",
+            "the documents belong to different organizations",
             "payment.mixed_organizations",
         )
         return None
@@ -166,7 +173,7 @@ async def _organization(
         if body.organization_id is not None and body.organization_id != organization_id:
             errors.add(
                 ["organization_id"],
-                "the invoices belong to another organization",
+                "the documents belong to another organization",
                 "payment.organization_mismatch",
             )
         return organization_id
@@ -194,16 +201,15 @@ async def create_payment(
     payee_known = await session.get(Partner, body.payee_id) is not None
     if not payee_known and await session.get(Organization, body.payee_id) is None:
         errors.add(["payee_id"], "no such partner or organization", "payment.party_unknown")
-    # Each invoice must be visible to the caller (404 otherwise) and between these parties.
-    found: list[Invoice] = []
+    # Each document must be visible to the caller (404 otherwise) and between these parties.
+    found: list[targets.Found] = []
     for index, allocation in enumerate(body.allocations):
-        assert allocation.invoice_id is not None
-        invoice = await invoices.get_invoice(session, principal, allocation.invoice_id)
-        found.append(invoice)
-        if invoice.buyer_id != body.payer_id or invoice.seller_id != body.payee_id:
+        document = await targets.find(session, principal, allocation)
+        found.append(document)
+        if (document.payer_id, document.payee_id) != (body.payer_id, body.payee_id):
             errors.add(
-                ["allocations", index, "invoice_id"],
-                "the payer must be the invoice's buyer and the payee its seller",
+                ["allocations", index, targets.target_of(allocation)[0]],
+                document.mismatch,
                 "payment.party_mismatch",
             )
     organization_id = await _organization(session, body, found, errors)
@@ -216,8 +222,13 @@ async def create_payment(
             "payment_date", error.detail, code="financial_year.closed_or_missing"
         ) from None
 
-    # Lock (ascending ids), then read what is outstanding: racing payments take turns here.
-    locked = await invoices.lock_for_allocation(session, [i.id for i in found])
+    # Lock (invoices, then bills, each in ascending ids), then read what is outstanding:
+    # racing payments take turns here.
+    locked = await targets.lock(
+        session,
+        [a.invoice_id for a in body.allocations if a.invoice_id is not None],
+        [a.brokerage_bill_id for a in body.allocations if a.brokerage_bill_id is not None],
+    )
     payment = Payment(
         organization_id=organization_id,
         financial_year=year.code,
@@ -233,18 +244,30 @@ async def create_payment(
     )
     session.add(payment)
     await session.flush()
+    rows: list[PaymentAllocation] = []
     for line, allocation in enumerate(body.allocations, start=1):
-        assert allocation.invoice_id is not None
-        invoices.apply_allocation(locked[allocation.invoice_id], allocation.amount)
-        session.add(
+        locked.apply(allocation.invoice_id, allocation.brokerage_bill_id, allocation.amount)
+        rows.append(
             PaymentAllocation(
                 payment_id=payment.id,
                 line=line,
                 invoice_id=allocation.invoice_id,
+                brokerage_bill_id=allocation.brokerage_bill_id,
                 amount=allocation.amount,
             )
         )
+    session.add_all(rows)
     await session.flush()
+    for row in rows:
+        await ledger.record_receipt(
+            session,
+            target_id=targets.allocated_to(row),
+            payment_id=payment.id,
+            reference=payment.reference,
+            payment_date=payment.payment_date,
+            amount=row.amount,
+            posted_at=row.created_at,
+        )
     await audit(
         session,
         actor=actor,
@@ -255,10 +278,7 @@ async def create_payment(
             **diff({}, snapshot(payment)),
             "allocations": {
                 "old": None,
-                "new": [
-                    {"invoice_id": str(a.invoice_id), "amount": str(a.amount)}
-                    for a in body.allocations
-                ],
+                "new": [_audited(allocation) for allocation in body.allocations],
             },
         },
     )
@@ -268,8 +288,9 @@ async def create_payment(
 async def reverse(
     session: AsyncSession, principal: Principal, actor: AuditActor, payment: Payment, *, reason: str
 ) -> Payment:
-    """Undo every allocation (rows stay, marked ``reversed_at``), restore the invoices'
-    balances and statuses, and mark the payment ``reversed``. Twice: 409."""
+    """Undo every allocation (rows stay, marked ``reversed_at``), restore the invoices' and
+    bills' balances and statuses, post the ledger's reversal entries, and mark the payment
+    ``reversed``. Twice: 409."""
     locked_payment = await repository.lock(session, payment.id)
     if locked_payment is None:  # pragma: no cover - payments are never deleted
         raise PaymentNotFound("No such payment")
@@ -285,19 +306,30 @@ async def reverse(
         ) from None
     allocations = (await repository.allocations_by_payment(session, [payment.id]))[payment.id]
     active = [a for a in allocations if a.reversed_at is None]
-    locked = await invoices.lock_for_allocation(
-        session, [a.invoice_id for a in active if a.invoice_id is not None]
+    locked = await targets.lock(
+        session,
+        [a.invoice_id for a in active if a.invoice_id is not None],
+        [a.brokerage_bill_id for a in active if a.brokerage_bill_id is not None],
     )
     now = utcnow()
     for allocation in active:
-        if allocation.invoice_id is not None:
-            invoices.release_allocation(locked[allocation.invoice_id], allocation.amount)
+        locked.release(allocation.invoice_id, allocation.brokerage_bill_id, allocation.amount)
         allocation.reversed_at = now
     payment.status = PaymentStatus.REVERSED.value
     payment.reversal_reason = reason
     payment.reversed_at = now
     payment.reversed_by_id = principal.user_id
     await session.flush()
+    for allocation in active:
+        await ledger.record_receipt_reversal(
+            session,
+            target_id=targets.allocated_to(allocation),
+            payment_id=payment.id,
+            reference=payment.reference,
+            payment_date=payment.payment_date,
+            amount=allocation.amount,
+            reversed_at=now,
+        )
     await audit(
         session,
         actor=actor,

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from tradehub.masters.units import Unit, from_kg
+from tradehub.masters.units import Unit, from_kg, kg_per
 from tradehub.pricing._decimal import (
     DAYS_PER_YEAR,
     HUNDRED,
@@ -56,6 +56,7 @@ class CciTerms:
     emd_private_mill_pct: Decimal = Decimal("12.5")
     emd_trader_pct: Decimal = Decimal("17.5")
     emd_days: int = 5
+    emd_reminder_days: int = 5
     deposit_interest_pct: Decimal = Decimal("5")
     emd_late_interest_pct: Decimal = Decimal("10")
     carrying_tier1_days: int = 30
@@ -93,6 +94,14 @@ def annual_interest(amount: Decimal, *, pct: Decimal, days: Decimal | int) -> De
 
 
 # --- contract value ---------------------------------------------------------------------------
+
+
+def per_candy_rate(rate: Decimal, *, rate_unit: Unit | str) -> Decimal:
+    """A rate per ``rate_unit`` expressed per candy, unrounded: rate × 355.6 kg / kg per unit
+    (lint is priced per candy, domain §6; a contract may name another rate unit)."""
+    price = non_negative(rate, "rate")
+    with exact_context():
+        return price * kg_per(Unit.CANDY) / kg_per(rate_unit)
 
 
 def provisional_value(

@@ -68,6 +68,39 @@ def carrying_charge(base: Decimal, *, days: int, terms: CciTerms = DEFAULT_TERMS
     return _tiered(money(base, "base"), count(days, "days"), tiers)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CarryingReport:
+    """Carrying on ``base`` for ``days``, with its GST, per bale and per 100 bales of ``bales``
+    (§3.6: "report per bale, per 100 bales and per DO, with 5 % GST")."""
+
+    base: Decimal
+    days: int
+    carrying: Decimal
+    gst: Decimal
+    total: Decimal
+    per_bale: Decimal
+    per_100_bales: Decimal
+
+
+def carrying_report(
+    base: Decimal, *, days: int, bales: int, terms: CciTerms = DEFAULT_TERMS
+) -> CarryingReport:
+    """The carrying charge with GST (rounded separately) and its per-bale figures (0 with no
+    bales): what ``do_payment_advice`` shows for a DO, for any base."""
+    lot = count(bales, "bales")
+    carrying = carrying_charge(base, days=days, terms=terms)
+    gst = _gst(carrying, terms)
+    return CarryingReport(
+        base=money(base, "base"),
+        days=count(days, "days"),
+        carrying=carrying,
+        gst=gst,
+        total=carrying + gst,
+        per_bale=_per(carrying, 1, lot),
+        per_100_bales=_per(carrying, 100, lot),
+    )
+
+
 def lifting_days_late(*, days_elapsed: int, terms: CciTerms = DEFAULT_TERMS) -> int:
     """Days late counted after the free lifting period (21 days by default)."""
     return max(0, count(days_elapsed, "days_elapsed") - terms.free_lifting_days)

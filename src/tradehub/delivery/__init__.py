@@ -1,0 +1,1 @@
+"""Delivery orders against contracts, and the CCI terms of CCI contracts."""

@@ -1,0 +1,1 @@
+"""Disputes on sales contracts (domain.md §3.5)."""

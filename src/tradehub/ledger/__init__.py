@@ -1,0 +1,1 @@
+"""The party ledger and the outstanding report (api.md §8)."""

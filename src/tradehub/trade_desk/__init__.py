@@ -1,0 +1,1 @@
+"""Trade desk: chat messages parsed into requirements and offers, matching, negotiation."""
