@@ -13,7 +13,7 @@ from tradehub.trade_desk.parsing import parse
 from tradehub.trade_desk.vocabulary import CommodityTerms, Vocabulary, build_vocabulary
 
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
-EXAMPLES = SPECS / "parsing-examples.jsonl"
+EXAMPLES = Path(__file__).with_name("parsing_examples.jsonl")  # a copy of the spec file
 CASES = Path(__file__).with_name("parsing_cases.jsonl")
 GRADED = (
     "intent",
